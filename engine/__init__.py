@@ -1,0 +1,1 @@
+"""Local Camunda 8 engine: fetch, configure, start, wait, deploy, stop."""

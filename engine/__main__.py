@@ -1,0 +1,55 @@
+"""python -m engine up | down | status | logs | reset | deploy | prepare"""
+
+import argparse
+import asyncio
+import sys
+
+from engine import launcher, process
+from engine.errors import EngineError
+from engine.logging import configure_cli_logging
+from engine.settings import EngineSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engine", description="Local Camunda 8 engine")
+    parser.add_argument("command", choices=["up", "down", "status", "logs", "reset", "deploy", "prepare"])
+    parser.add_argument("--test-clock", action="store_true", help="start with the controllable clock")
+    parser.add_argument("--no-deploy", action="store_true", help="start without deploying the models")
+    args = parser.parse_args(argv)
+    configure_cli_logging()
+    settings = EngineSettings(controlled_clock=args.test_clock)
+    try:
+        return run(args.command, settings, deploy=not args.no_deploy)
+    except EngineError as error:
+        print(f"engine: {error}", file=sys.stderr)
+        return 1
+
+
+def run(command: str, settings: EngineSettings, deploy: bool) -> int:
+    if command == "prepare":
+        launcher.prepare(settings)
+        print("engine: distribution, Java and record exporter ready")
+    elif command == "up":
+        result = asyncio.run(launcher.up(settings, deploy=deploy))
+        state = f"started (pid {result.pid}) in {result.seconds:.1f}s" if result.started else "already running"
+        print(f"engine: {state}; REST {settings.rest_url}, gRPC {settings.grpc_address}")
+    elif command == "down":
+        print("engine: stopped" if launcher.down(settings) else "engine: no engine started by us is running")
+    elif command == "status":
+        ready = asyncio.run(launcher.already_running(settings))
+        pid = process.started_pid(settings)
+        print(f"engine: {'ready' if ready else 'not ready'} at {settings.rest_url} (started pid: {pid})")
+        return 0 if ready else 3
+    elif command == "logs":
+        print(process.log_tail(settings, lines=200))
+    elif command == "reset":
+        launcher.reset(settings)
+        print(f"engine: stopped and removed {settings.run_dir}")
+    elif command == "deploy":
+        for line in asyncio.run(launcher.deploy_resources(settings)):
+            print(f"engine: deployed {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

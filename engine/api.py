@@ -1,0 +1,125 @@
+"""The one thin client of the Orchestration Cluster REST API v2 (plus the management port)."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+
+class CamundaApiError(Exception):
+    def __init__(self, method: str, url: str, status: int, body: str) -> None:
+        super().__init__(f"{method} {url} -> {status}: {body[:500]}")
+        self.status = status
+        self.body = body
+
+
+class CamundaApi:
+    def __init__(self, rest_url: str, management_url: str | None = None, timeout_s: float = 15.0) -> None:
+        self._http = httpx.AsyncClient(base_url=rest_url, timeout=timeout_s)
+        self._management_url = management_url
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise CamundaApiError(method, str(response.url), response.status_code, response.text)
+        return response.json() if response.content else None
+
+    # cluster
+    async def topology(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._request("GET", "/v2/topology")
+        return result
+
+    async def is_ready(self) -> bool:
+        """Readiness on the management port, then a healthy partition leader in the topology."""
+        if self._management_url:
+            try:
+                ready = await self._http.get(f"{self._management_url}/actuator/health/readiness")
+            except httpx.HTTPError:
+                return False
+            if ready.status_code != 200:
+                return False
+        try:
+            topology = await self.topology()
+        except (httpx.HTTPError, CamundaApiError):
+            return False
+        return has_leader(topology)
+
+    async def deploy(self, paths: Sequence[Path]) -> dict[str, Any]:
+        files = [("resources", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
+        result: dict[str, Any] = await self._request("POST", "/v2/deployments", files=files)
+        return result
+
+    # process instances and messages
+    async def create_instance(self, process_id: str, variables: dict[str, Any] | None = None) -> int:
+        body = {"processDefinitionId": process_id, "variables": variables or {}}
+        result = await self._request("POST", "/v2/process-instances", json=body)
+        return int(result["processInstanceKey"])
+
+    async def set_variables(self, element_instance: int, variables: dict[str, Any]) -> None:
+        await self._request("PUT", f"/v2/element-instances/{element_instance}/variables",
+                            json={"variables": variables, "local": True})
+
+    async def cancel_instance(self, key: int) -> None:
+        await self._request("POST", f"/v2/process-instances/{key}/cancellation", json={})
+
+    async def publish_message(
+        self, name: str, correlation_key: str, variables: dict[str, Any] | None = None,
+        message_id: str | None = None, ttl: timedelta = timedelta(0),
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": name, "correlationKey": correlation_key, "variables": variables or {},
+            "timeToLive": int(ttl.total_seconds() * 1000),
+        }
+        if message_id:
+            body["messageId"] = message_id
+        result: dict[str, Any] = await self._request("POST", "/v2/messages/publication", json=body)
+        return result
+
+    # user tasks
+    async def complete_user_task(self, key: int, variables: dict[str, Any] | None = None) -> None:
+        await self._request("POST", f"/v2/user-tasks/{key}/completion", json={"variables": variables or {}})
+
+    async def assign_user_task(self, key: int, assignee: str) -> None:
+        await self._request("POST", f"/v2/user-tasks/{key}/assignment", json={"assignee": assignee})
+
+    # incidents and jobs
+    async def update_job_retries(self, job_key: int, retries: int) -> None:
+        await self._request("PATCH", f"/v2/jobs/{job_key}", json={"changeset": {"retries": retries}})
+
+    async def resolve_incident(self, key: int) -> None:
+        await self._request("POST", f"/v2/incidents/{key}/resolution", json={})
+
+    # controlled clock (engine started with zeebe.clock.controlled)
+    async def pin_clock(self, at: datetime) -> None:
+        await self._request("PUT", "/v2/clock", json={"timestamp": int(at.timestamp() * 1000)})
+
+    async def advance_clock(self, by: timedelta) -> datetime:
+        """Pin the engine clock `by` ahead of real time; `reset_clock` returns to real time."""
+        at = datetime.now(UTC) + by
+        await self.pin_clock(at)
+        return at
+
+    async def reset_clock(self) -> None:
+        await self._request("POST", "/v2/clock/reset", json={})
+
+
+def has_leader(topology: dict[str, Any]) -> bool:
+    return any(
+        partition.get("role") == "leader" and partition.get("health") == "healthy"
+        for broker in topology.get("brokers", [])
+        for partition in broker.get("partitions", [])
+    )

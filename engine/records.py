@@ -1,0 +1,133 @@
+"""Read model over the engine's record stream (the JSON lines the record exporter appends).
+
+It answers what tests and operators ask of a process instance: the path taken, open user tasks,
+incidents, variables. Polls with a deadline instead of sleeping.
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UserTask:
+    key: int
+    element_id: str
+    candidate_groups: list[str]
+    form_key: int | None
+    process_instance_key: int
+
+
+@dataclass(frozen=True)
+class Incident:
+    key: int
+    element_id: str
+    error_type: str
+    error_message: str
+    job_key: int
+
+
+class RecordLog:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._offset = 0
+        self._pending = b""
+        self.records: list[Record] = []
+
+    def refresh(self) -> None:
+        """Read whatever complete lines were appended since the last call."""
+        if not self._path.is_file():
+            return
+        with self._path.open("rb") as stream:
+            stream.seek(self._offset)
+            chunk = stream.read()
+        self._offset += len(chunk)
+        data = self._pending + chunk
+        *lines, self._pending = data.split(b"\n")
+        self.records.extend(json.loads(line) for line in lines if line.strip())
+
+    def events(self, value_type: str, intent: str | None = None, **value: Any) -> list[Record]:
+        self.refresh()
+        return [
+            r for r in self.records
+            if r["recordType"] == "EVENT" and r["valueType"] == value_type
+            and (intent is None or r["intent"] == intent)
+            and all(r["value"].get(k) == v for k, v in value.items())
+        ]
+
+    def path(self, instance: int) -> list[str]:
+        """Ids of the elements completed in this instance, in order (the process itself excluded)."""
+        return [
+            r["value"]["elementId"]
+            for r in self.events("PROCESS_INSTANCE", "ELEMENT_COMPLETED", processInstanceKey=instance)
+            if r["value"]["bpmnElementType"] != "PROCESS"
+        ]
+
+    def terminated(self, instance: int) -> list[str]:
+        return [
+            r["value"]["elementId"]
+            for r in self.events("PROCESS_INSTANCE", "ELEMENT_TERMINATED", processInstanceKey=instance)
+            if r["value"]["bpmnElementType"] != "PROCESS"
+        ]
+
+    def ended(self, instance: int) -> str | None:
+        """'completed' or 'terminated' once the process instance has ended, else None."""
+        for r in self.events("PROCESS_INSTANCE", processInstanceKey=instance, bpmnElementType="PROCESS"):
+            if r["key"] == instance and r["intent"] in ("ELEMENT_COMPLETED", "ELEMENT_TERMINATED"):
+                return "completed" if r["intent"] == "ELEMENT_COMPLETED" else "terminated"
+        return None
+
+    def open_user_tasks(self, instance: int, element_id: str | None = None) -> list[UserTask]:
+        created = self.events("USER_TASK", "CREATED", processInstanceKey=instance)
+        closed = {
+            r["key"] for r in self.events("USER_TASK", processInstanceKey=instance)
+            if r["intent"] in ("COMPLETED", "CANCELED")
+        }
+        return [
+            UserTask(
+                key=r["key"], element_id=r["value"]["elementId"],
+                candidate_groups=list(r["value"].get("candidateGroupsList") or []),
+                form_key=r["value"].get("formKey"), process_instance_key=instance,
+            )
+            for r in created
+            if r["key"] not in closed and (element_id is None or r["value"]["elementId"] == element_id)
+        ]
+
+    def open_incidents(self, instance: int) -> list[Incident]:
+        created = self.events("INCIDENT", "CREATED", processInstanceKey=instance)
+        resolved = {r["key"] for r in self.events("INCIDENT", "RESOLVED", processInstanceKey=instance)}
+        return [
+            Incident(
+                key=r["key"], element_id=r["value"]["elementId"], error_type=r["value"]["errorType"],
+                error_message=r["value"]["errorMessage"], job_key=r["value"]["jobKey"],
+            )
+            for r in created if r["key"] not in resolved
+        ]
+
+    def variables(self, instance: int) -> dict[str, Any]:
+        """Process-level variables with their latest values."""
+        values: dict[str, Any] = {}
+        for r in self.events("VARIABLE", processInstanceKey=instance, scopeKey=instance):
+            values[r["value"]["name"]] = json.loads(r["value"]["value"])
+        return values
+
+    def job_failures(self, instance: int, job_type: str) -> list[Record]:
+        return self.events("JOB", "FAILED", processInstanceKey=instance, type=job_type)
+
+    async def wait_for(self, check: Callable[[], T | None], what: str, timeout_s: float = 30.0) -> T:
+        """Poll `check` until it returns something truthy; fail naming `what` at the deadline."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            result = check()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+            await asyncio.sleep(0.05)

@@ -1,0 +1,63 @@
+"""Engine launcher settings: environment ENGINE_*, or constructed directly in tests."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EngineSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENGINE_")
+
+    cache_dir: Path = PROJECT_ROOT / ".cache" / "camunda"
+    run_dir: Path = PROJECT_ROOT / ".cache" / "engine"
+    host: str = "127.0.0.1"
+    rest_port: int = 8080
+    grpc_port: int = 26500
+    management_port: int = 9600
+    command_port: int = 26501
+    internal_port: int = 26502
+    heap: str = "1024m"
+    controlled_clock: bool = False
+    start_timeout_s: float = 180.0
+    resource_dirs: tuple[Path, ...] = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://{self.host}:{self.rest_port}"
+
+    @property
+    def management_url(self) -> str:
+        return f"http://{self.host}:{self.management_port}"
+
+    @property
+    def grpc_address(self) -> str:
+        return f"{self.host}:{self.grpc_port}"
+
+    @property
+    def records_path(self) -> Path:
+        return self.run_dir / "records.jsonl"
+
+    @property
+    def pid_path(self) -> Path:
+        return self.run_dir / "engine.pid"
+
+    @property
+    def log_path(self) -> Path:
+        return self.run_dir / "engine.log"
+
+    @property
+    def config_path(self) -> Path:
+        return self.run_dir / "application.yaml"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.run_dir / "data"
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {
+            "REST/web": self.rest_port, "gRPC": self.grpc_port, "management": self.management_port,
+            "command API": self.command_port, "internal API": self.internal_port,
+        }

@@ -1,0 +1,80 @@
+"""One real engine per test session (started here, or an already running one with ENGINE_EXTERNAL=1).
+
+Each test isolates itself by the process instance it starts; nothing is shared but the engine.
+"""
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from engine import launcher
+from engine.api import CamundaApi
+from engine.records import RecordLog
+from engine.settings import PROJECT_ROOT, EngineSettings
+from tests.smoke_tasks import router as smoke_router
+from workers.logs import configure_logging
+from workers.runtime import WorkerRuntime
+from workers.settings import WorkerSettings
+from workers.tasks import ROUTERS
+
+TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineSettings]:
+    """A throw-away engine with the controllable clock, on ports apart from a running dev stack."""
+    if os.environ.get("ENGINE_EXTERNAL") == "1":
+        yield EngineSettings()
+        return
+    settings = EngineSettings(
+        run_dir=tmp_path_factory.mktemp("engine"), controlled_clock=True,
+        rest_port=18080, grpc_port=36500, management_port=19600, command_port=36501, internal_port=36502,
+        resource_dirs=(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms", TEST_RESOURCES),
+    )
+    result = asyncio.run(launcher.up(settings))
+    print(f"\nengine started in {result.seconds:.1f}s")
+    yield settings
+    launcher.down(settings)
+
+
+@pytest.fixture(scope="session")
+async def api(engine_settings: EngineSettings) -> AsyncIterator[CamundaApi]:
+    async with CamundaApi(engine_settings.rest_url, engine_settings.management_url) as client:
+        if os.environ.get("ENGINE_EXTERNAL") == "1":
+            await client.deploy(sorted(TEST_RESOURCES.glob("*.bpmn")) + sorted(TEST_RESOURCES.glob("*.form")))
+        yield client
+
+
+@pytest.fixture(scope="session")
+def records(engine_settings: EngineSettings) -> RecordLog:
+    return RecordLog(engine_settings.records_path)
+
+
+@pytest.fixture(scope="session")
+async def workers(engine_settings: EngineSettings) -> AsyncIterator[WorkerRuntime]:
+    """The real worker runtime, in this event loop, with every production router plus the smoke one."""
+    configure_logging("INFO", "json")
+    settings = WorkerSettings(
+        gateway_address=engine_settings.grpc_address, metrics_port=free_port(),
+        backoff_base_ms=200, backoff_max_ms=2_000, long_poll_ms=2_000,
+    )
+    runtime = WorkerRuntime(settings, [*ROUTERS, smoke_router])
+    running = asyncio.create_task(runtime.run())
+    yield runtime
+    runtime.request_stop()
+    await asyncio.wait_for(running, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def resources_dir() -> Path:
+    return TEST_RESOURCES

@@ -1,0 +1,58 @@
+"""Register a domain function as a pyzeebe task: validate input, bind log context, measure, dump output.
+
+No `from __future__ import annotations` here: pyzeebe finds the Job parameter by its real annotation.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import ValidationError
+from pyzeebe import Job, ZeebeTaskRouter
+
+from workers.errors import InvalidJobData
+from workers.metrics import HANDLER_SECONDS, JOBS_ACTIVATED, JOBS_COMPLETED
+from workers.models import ProcessVariables
+
+In = TypeVar("In", bound=ProcessVariables)
+Out = TypeVar("Out", bound=ProcessVariables)
+DomainFunction = Callable[[In], Awaitable[Out]]
+
+log = structlog.get_logger(__name__)
+
+
+def parse_input(model: type[In], job: Job) -> In:
+    try:
+        return model.model_validate(job.variables)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise InvalidJobData(f"invalid process variables: {problems}") from error
+
+
+def job_task(
+    router: ZeebeTaskRouter, task_type: str, input_model: type[In]
+) -> Callable[[DomainFunction[In, Out]], DomainFunction[In, Out]]:
+    """Declare the task type once, next to the function that does the work (timeouts: WorkerSettings)."""
+
+    def register(function: DomainFunction[In, Out]) -> DomainFunction[In, Out]:
+        async def handle(job: Job, **_: Any) -> dict[str, Any]:
+            structlog.contextvars.bind_contextvars(
+                job_key=job.key, process_instance_key=job.process_instance_key,
+                element_id=job.element_id, task_type=job.type, retries=job.retries,
+            )
+            JOBS_ACTIVATED.labels(task_type).inc()
+            started = time.perf_counter()
+            try:
+                output = await function(parse_input(input_model, job))
+            finally:
+                HANDLER_SECONDS.labels(task_type).observe(time.perf_counter() - started)
+            JOBS_COMPLETED.labels(task_type).inc()
+            log.info("job.completed", seconds=round(time.perf_counter() - started, 3))
+            return output.to_variables()
+
+        handle.__name__ = function.__name__
+        router.task(task_type, variables_to_fetch=input_model.variable_names())(handle)  # type: ignore[arg-type]
+        return function
+
+    return register

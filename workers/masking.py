@@ -1,0 +1,24 @@
+"""Mask personal data before it reaches a log line: register numbers, phones, e-mails."""
+
+import re
+from typing import Any
+
+REGISTER_NUMBER = re.compile(r"\b([А-ЯЁӨҮ]{2})(\d{2})\d{6}\b")
+PHONE = re.compile(r"(?<!\d)(\+?976[ -]?)?(\d{2})\d{4}(\d{2})(?!\d)")
+EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+
+
+def mask_text(text: str) -> str:
+    text = REGISTER_NUMBER.sub(r"\1\2******", text)
+    text = EMAIL.sub(r"\1***@\2", text)
+    return PHONE.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}****{m.group(3)}", text)
+
+
+def mask_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(v) for v in value]
+    return value
