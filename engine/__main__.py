@@ -1,10 +1,10 @@
-"""python -m engine up | down | status | logs | reset | deploy | prepare"""
+"""python -m engine run | up | down | status | logs | reset | deploy | prepare"""
 
 import argparse
 import asyncio
 import sys
 
-from engine import launcher, process
+from engine import launcher, process, stack
 from engine.errors import EngineError
 from engine.logging import configure_cli_logging
 from engine.settings import EngineSettings
@@ -12,7 +12,7 @@ from engine.settings import EngineSettings
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Local Camunda 8 engine")
-    parser.add_argument("command", choices=["up", "down", "status", "logs", "reset", "deploy", "prepare"])
+    parser.add_argument("command", choices=["run", "up", "down", "status", "logs", "reset", "deploy", "prepare"])
     parser.add_argument("--test-clock", action="store_true", help="start with the controllable clock")
     parser.add_argument("--no-deploy", action="store_true", help="start without deploying the models")
     args = parser.parse_args(argv)
@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(command: str, settings: EngineSettings, deploy: bool) -> int:
+    if command == "run":
+        return stack.run(settings)
     if command == "prepare":
         launcher.prepare(settings)
         print("engine: distribution, Java and record exporter ready")

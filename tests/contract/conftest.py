@@ -17,14 +17,17 @@ RunTool = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture(scope="session")
 def run_modeling_tool() -> RunTool:
-    """Run ``node tools/modeling/<script> ARGS...`` from the repo root; fails (never skips) without setup."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("`node` is not on PATH: install Node.js 20+ and run `make setup`")
-    if not (MODELING_DIR / "node_modules").is_dir():
-        pytest.fail(f"{MODELING_DIR / 'node_modules'} is missing: run `make setup`")
+    """Run ``node tools/modeling/<script> ARGS...`` from the repo root.
+
+    Without Node or ``tools/modeling/node_modules`` the calling test FAILS (never skips).
+    """
 
     def run(script: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        node = shutil.which("node")
+        if node is None:
+            pytest.fail("`node` is not on PATH: install Node.js 20+ and run `make setup`", pytrace=False)
+        if not (MODELING_DIR / "node_modules").is_dir():
+            pytest.fail(f"{MODELING_DIR / 'node_modules'} is missing: run `make setup`", pytrace=False)
         return subprocess.run(
             [node, str(MODELING_DIR / script), *map(str, args)],
             cwd=REPO_ROOT,

@@ -155,15 +155,15 @@ def check_layout(path: Path) -> list[str]:
 
     # 3. Edges start at their source shape and end at their target shape.
     for flow_id, (source, target) in flows.items():
-        points = edges.get(flow_id)
-        if points is None:
+        waypoints = edges.get(flow_id)
+        if waypoints is None:
             continue
-        if len(points) < 2:
+        if len(waypoints) < 2:
             problems.append(f"{where}: edge of {flow_id} has fewer than 2 waypoints")
             continue
-        for label, ref, (x, y) in (("first", source, points[0]), ("last", target, points[-1])):
-            bounds = shapes.get(ref or "")
-            if bounds is not None and not bounds.contains(x, y):
+        for label, ref, (x, y) in (("first", source, waypoints[0]), ("last", target, waypoints[-1])):
+            end_shape = shapes.get(ref or "")
+            if end_shape is not None and not end_shape.contains(x, y):
                 problems.append(
                     f"{where}: {label} waypoint ({x:g},{y:g}) of {flow_id} is not on its "
                     f"{'source' if label == 'first' else 'target'} shape {ref}"

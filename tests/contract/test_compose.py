@@ -1,0 +1,29 @@
+"""docker-compose.yml (no Docker engine here to run it): parses, pins our version, names every component."""
+
+from importlib.util import find_spec
+
+import yaml
+
+from engine.settings import PROJECT_ROOT
+from engine.stack import COMPONENTS
+from engine.version import CAMUNDA_VERSION
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+
+
+def test_engine_image_pins_the_launcher_version() -> None:
+    image = COMPOSE["services"]["engine"]["image"]
+    assert image.rsplit(":", 1) == ["camunda/zeebe", CAMUNDA_VERSION]
+
+
+def test_every_runnable_component_has_a_service_with_a_health_check_or_one_shot() -> None:
+    runnable = [name for name in COMPONENTS if find_spec(f"{name}.__main__") is not None]
+    assert runnable, "at least the workers exist"
+    for name in runnable:
+        service = COMPOSE["services"][name]
+        assert service["command"] == ["python", "-m", name]
+        assert "healthcheck" in service, f"{name} has no health check"
+
+
+def test_ports_match_the_local_launcher() -> None:
+    assert set(COMPOSE["services"]["engine"]["ports"]) == {"26500:26500", "8080:8080", "9600:9600"}
