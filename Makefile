@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NODE_TOOLS := tools/modeling
 
-.PHONY: run test setup system-packages lint engine-up engine-down clean
+.PHONY: run test setup system-packages lint diagrams engine-up engine-down clean
 
 run: setup
 	$(PY) -m engine run
@@ -42,3 +42,7 @@ engine-down:
 clean:
 	-$(PY) -m engine reset
 	rm -rf $(VENV) $(NODE_TOOLS)/node_modules .cache
+
+# Render every process diagram to docs/diagrams/ (SVG + PNG) with bpmn-js in headless Chromium.
+diagrams: setup
+	node $(NODE_TOOLS)/render-diagrams.mjs docs/diagrams $(wildcard workflows/*.bpmn) tests/resources/SmokeProcess.bpmn

@@ -5,19 +5,18 @@ import signal
 import subprocess
 import sys
 import time
-from importlib.util import find_spec
 
 import structlog
 
 from engine import launcher
-from engine.settings import EngineSettings
+from engine.settings import PROJECT_ROOT, EngineSettings
 
 log = structlog.get_logger(__name__)
 COMPONENTS = ("sandbox", "intake", "workers")  # start order: what others call comes first
 
 
 def present_components() -> list[str]:
-    return [name for name in COMPONENTS if find_spec(f"{name}.__main__") is not None]
+    return [name for name in COMPONENTS if (PROJECT_ROOT / name / "__main__.py").is_file()]
 
 
 def start_component(name: str) -> subprocess.Popen[bytes]:

@@ -67,6 +67,7 @@ class WorkerRuntime:
             log.info("workers.stopped")
 
     async def _run_once(self) -> None:
+        self.health.unreachable_since = None  # each loop gets a full window before it is restarted
         channel = create_channel(self.settings)
         worker = self.build_worker(channel)
         work = asyncio.create_task(worker.work(), name="zeebe-worker")
