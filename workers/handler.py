@@ -5,13 +5,14 @@ No `from __future__ import annotations` here: pyzeebe finds the Job parameter by
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, get_type_hints
 
 import structlog
 from pydantic import ValidationError
 from pyzeebe import Job, ZeebeTaskRouter
 
-from workers.errors import InvalidJobData
+from workers.errors import BpmnError, InvalidJobData
 from workers.metrics import HANDLER_SECONDS, JOBS_ACTIVATED, JOBS_COMPLETED
 from workers.models import ProcessVariables
 
@@ -20,6 +21,18 @@ Out = TypeVar("Out", bound=ProcessVariables)
 DomainFunction = Callable[[In], Awaitable[Out]]
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class TaskContract:
+    """What a task type reads, writes and may throw; the contract tests hold the models to it."""
+
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    errors: tuple[str, ...]
+
+
+CONTRACTS: dict[str, TaskContract] = {}
 
 
 def parse_input(model: type[In], job: Job) -> In:
@@ -31,11 +44,19 @@ def parse_input(model: type[In], job: Job) -> In:
 
 
 def job_task(
-    router: ZeebeTaskRouter, task_type: str, input_model: type[In]
+    router: ZeebeTaskRouter, task_type: str, input_model: type[In], errors: tuple[str, ...] = ()
 ) -> Callable[[DomainFunction[In, Out]], DomainFunction[In, Out]]:
-    """Declare the task type once, next to the function that does the work (timeouts: WorkerSettings)."""
+    """Declare the task type once, next to the function that does the work (timeouts: WorkerSettings).
+
+    `errors` lists the BPMN error codes the function may raise; any other code is a bug, not an outcome.
+    """
 
     def register(function: DomainFunction[In, Out]) -> DomainFunction[In, Out]:
+        output_model: type[ProcessVariables] = get_type_hints(function)["return"]
+        CONTRACTS[task_type] = TaskContract(
+            tuple(input_model.variable_names()), tuple(output_model.variable_names()), errors
+        )
+
         async def handle(job: Job, **_: Any) -> dict[str, Any]:
             structlog.contextvars.bind_contextvars(
                 job_key=job.key, process_instance_key=job.process_instance_key,
@@ -45,6 +66,10 @@ def job_task(
             started = time.perf_counter()
             try:
                 output = await function(parse_input(input_model, job))
+            except BpmnError as error:
+                if error.code not in errors:
+                    raise RuntimeError(f"undeclared BPMN error code {error.code}: {error.message}") from error
+                raise
             finally:
                 HANDLER_SECONDS.labels(task_type).observe(time.perf_counter() - started)
             JOBS_COMPLETED.labels(task_type).inc()

@@ -13,19 +13,22 @@ pytestmark = pytest.mark.engine
 START, PREPARE, REVIEW = "StartEvent_SmokeRequested", "Task_PrepareGreeting", "UserTask_ReviewGreeting"
 
 
+@pytest.mark.parametrize(
+    ("approved", "end"), [(True, "EndEvent_GreetingApproved"), (False, "EndEvent_GreetingRejected")]
+)
 async def test_user_task_completed_through_rest_ends_with_worker_output(
-    api: CamundaApi, records: RecordLog, workers: WorkerRuntime
+    approved: bool, end: str, api: CamundaApi, records: RecordLog, workers: WorkerRuntime
 ) -> None:
     instance = await api.create_instance("SmokeProcess", {"name": "Болд"})
 
     task = (await records.wait_for(lambda: records.open_user_tasks(instance, REVIEW), "the review task"))[0]
     assert task.candidate_groups == ["smoke-testers"]
     assert task.form_key, "the user task carries its linked form"
-    await api.complete_user_task(task.key, {"approved": True})
+    await api.complete_user_task(task.key, {"approved": approved})
 
     assert await records.wait_for(lambda: records.ended(instance), "the instance to end") == "completed"
-    assert records.path(instance) == [START, PREPARE, REVIEW, "EndEvent_GreetingReviewed"]
-    assert records.variables(instance) == {"name": "Болд", "greeting": "Сайн байна уу, Болд!", "approved": True}
+    assert records.path(instance) == [START, PREPARE, REVIEW, "Gateway_GreetingApproved", end]
+    assert records.variables(instance) == {"name": "Болд", "greeting": "Сайн байна уу, Болд!", "approved": approved}
 
 
 async def test_one_day_timer_fires_when_the_clock_moves(

@@ -47,6 +47,12 @@ async function renderSvg(page, xml) {
   }, xml);
 }
 
+/** bpmn-js gives arrow markers random ids; renumber them so re-renders give identical files. */
+function stableSvg(svg) {
+  const ids = [...new Set(Array.from(svg.matchAll(/<marker id="([^"]+)"/g), (m) => m[1]))];
+  return ids.reduce((out, id, i) => out.replaceAll(`#${id}`, `#m${i + 1}`).replaceAll(`"${id}"`, `"m${i + 1}"`), svg) + '\n';
+}
+
 /** Rasterise the exported SVG on a white background. */
 async function svgToPng(page, svg, pngPath) {
   const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
@@ -69,7 +75,8 @@ try {
   for (const file of files) {
     const name = basename(file).replace(/\.bpmn$/, '');
     try {
-      const { svg, warnings } = await renderSvg(page, readFileSync(file, 'utf8'));
+      const { svg: rawSvg, warnings } = await renderSvg(page, readFileSync(file, 'utf8'));
+      const svg = stableSvg(rawSvg);
       const svgPath = join(outDir, `${name}.svg`);
       const pngPath = join(outDir, `${name}.png`);
       writeFileSync(svgPath, svg);
