@@ -1,0 +1,56 @@
+"""Load catalog/agencies.yaml and catalog/services/*.yaml; every error names file, service and field."""
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from catalog.model import Agency, Catalog, Service
+
+CATALOG_DIR = Path(__file__).resolve().parent
+M = TypeVar("M", bound=BaseModel)
+
+
+class CatalogError(Exception):
+    pass
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CatalogError(f"{path.name}: not valid YAML: {error}") from error
+
+
+def validated(model: type[M], data: Any, where: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(map(str, first["loc"])) or "(whole entry)"
+        raise CatalogError(f"{where}: field {field}: {first['msg']}") from error
+
+
+def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+    agencies_file = directory / "agencies.yaml"
+    agencies = {
+        a.id: a for a in (
+            validated(Agency, entry, f"{agencies_file.name}: agency {entry.get('id', '?')}")
+            for entry in read_yaml(agencies_file)["agencies"]
+        )
+    }
+    services: dict[str, Service] = {}
+    for path in sorted((directory / "services").glob("*.yaml")):
+        data = read_yaml(path)
+        where = f"services/{path.name}: service {data.get('code', '?') if isinstance(data, dict) else '?'}"
+        service = validated(Service, data, where)
+        if service.code != path.stem:
+            raise CatalogError(f"{where}: field code: must equal the file name {path.stem!r}")
+        for number, stage in enumerate(service.stages, start=1):
+            if stage.agency not in agencies:
+                raise CatalogError(f"{where}: field stages.{number}.agency: unknown agency {stage.agency!r}")
+        services[service.code] = service
+    if not services:
+        raise CatalogError(f"no services under {directory / 'services'}")
+    return Catalog(agencies=agencies, services=services)
