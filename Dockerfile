@@ -4,6 +4,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY engine ./engine
 COPY workers ./workers
+COPY intake ./intake
+COPY sandbox ./sandbox
 COPY workflows ./workflows
 COPY forms ./forms
 COPY catalog ./catalog

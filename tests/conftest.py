@@ -19,6 +19,7 @@ from tests.smoke_tasks import router as smoke_router
 from workers.logs import configure_logging
 from workers.runtime import WorkerRuntime
 from workers.settings import WorkerSettings
+from workers.systems import Systems
 from workers.tasks import ROUTERS
 
 TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
@@ -61,12 +62,15 @@ def records(engine_settings: EngineSettings) -> RecordLog:
 
 
 @pytest.fixture(scope="session")
-async def workers(engine_settings: EngineSettings) -> AsyncIterator[WorkerRuntime]:
+async def workers(
+    engine_settings: EngineSettings, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[WorkerRuntime]:
     """The real worker runtime, in this event loop, with every production router plus the smoke one."""
     configure_logging("INFO", "json")
     settings = WorkerSettings(
         gateway_address=engine_settings.grpc_address, metrics_port=free_port(),
         backoff_base_ms=200, backoff_max_ms=2_000, long_poll_ms=2_000,
+        systems=Systems(outbox_path=tmp_path_factory.mktemp("workers") / "outbox.sqlite"),
     )
     runtime = WorkerRuntime(settings, [*ROUTERS, smoke_router])
     running = asyncio.create_task(runtime.run())

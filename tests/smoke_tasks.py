@@ -2,7 +2,7 @@
 
 from pyzeebe import ZeebeTaskRouter
 
-from workers.handler import job_task
+from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
 
 router = ZeebeTaskRouter()
@@ -17,7 +17,7 @@ class Greeting(ProcessVariables):
 
 
 @job_task(router, "smoke-prepare-greeting", GreetingRequest)
-async def prepare_greeting(request: GreetingRequest) -> Greeting:
+async def prepare_greeting(request: GreetingRequest, _: JobContext) -> Greeting:
     if request.name == "FAIL":
         raise RuntimeError("greeting service exploded")
     return Greeting(greeting=f"Сайн байна уу, {request.name}!")

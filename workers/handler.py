@@ -18,7 +18,18 @@ from workers.models import ProcessVariables
 
 In = TypeVar("In", bound=ProcessVariables)
 Out = TypeVar("Out", bound=ProcessVariables)
-DomainFunction = Callable[[In], Awaitable[Out]]
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """Where the job comes from: keys stay the same across retries, so they make idempotency keys."""
+
+    process_instance_key: int
+    element_instance_key: int
+    job_key: int
+
+
+DomainFunction = Callable[[In, JobContext], Awaitable[Out]]
 
 log = structlog.get_logger(__name__)
 
@@ -65,7 +76,8 @@ def job_task(
             JOBS_ACTIVATED.labels(task_type).inc()
             started = time.perf_counter()
             try:
-                output = await function(parse_input(input_model, job))
+                context = JobContext(job.process_instance_key, job.element_instance_key, job.key)
+                output = await function(parse_input(input_model, job), context)
             except BpmnError as error:
                 if error.code not in errors:
                     raise RuntimeError(f"undeclared BPMN error code {error.code}: {error.message}") from error

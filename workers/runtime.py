@@ -13,6 +13,7 @@ from workers.channel import create_channel
 from workers.failures import FailureHandler
 from workers.health import HealthState, serve
 from workers.metrics import GATEWAY_UP, WORKER_RESTARTS
+from workers.services import Services, install
 from workers.settings import WorkerSettings
 
 log = structlog.get_logger(__name__)
@@ -53,6 +54,8 @@ class WorkerRuntime:
         self._stop.set()
 
     async def run(self) -> None:
+        services = Services.from_settings(self.settings)
+        install(services)
         server = serve(self.health, self.settings.metrics_host, self.settings.metrics_port)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -64,6 +67,7 @@ class WorkerRuntime:
                 await self._run_once()
         finally:
             server.shutdown()
+            await services.http.aclose()
             log.info("workers.stopped")
 
     async def _run_once(self) -> None:

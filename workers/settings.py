@@ -6,10 +6,13 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from workers.systems import Systems
+
 
 class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WORKERS_", env_nested_delimiter="__")
 
+    environment: Literal["development", "production"] = "development"
     name: str = "esra-workers"
     gateway_address: str = "127.0.0.1:26500"
     channel: Literal["plain", "tls", "oauth"] = "plain"
@@ -38,6 +41,8 @@ class WorkerSettings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
 
+    systems: Systems = Systems()
+
     @model_validator(mode="after")
     def timeouts_cover_http_calls(self) -> "WorkerSettings":
         floor = int(self.http_timeout_s * 1000 * 2)
@@ -45,6 +50,9 @@ class WorkerSettings(BaseSettings):
         too_short = {task: ms for task, ms in timeouts.items() if ms < floor}
         if too_short:
             raise ValueError(f"job timeouts {too_short} must be at least twice the HTTP timeout ({floor} ms)")
+        placeholders = self.systems.placeholder_secrets()
+        if self.environment == "production" and placeholders:
+            raise ValueError(f"sandbox placeholder secrets in production: {', '.join(placeholders)}")
         if self.channel == "oauth" and not (self.oauth_client_id and self.oauth_token_url):
             raise ValueError("channel=oauth needs WORKERS_OAUTH_CLIENT_ID and WORKERS_OAUTH_TOKEN_URL")
         return self

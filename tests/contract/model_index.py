@@ -43,8 +43,8 @@ def index_models(paths: list[Path]) -> ModelIndex:
                 elif ext.tag == f"{ZEEBE}formDefinition" and ext.get("formId"):
                     index.add(index.form_ids, ext.get("formId", ""), where)
                 elif ext.tag == f"{ZEEBE}assignmentDefinition" and ext.get("candidateGroups"):
-                    for group in ext.get("candidateGroups", "").split(","):
-                        index.add(index.candidate_groups, group.strip(), where)
+                    for group in candidate_groups(ext.get("candidateGroups", "")):
+                        index.add(index.candidate_groups, group, where)
             if element.tag == f"{BPMN}errorEventDefinition" and element.get("errorRef") in errors:
                 index.caught_error_codes.add(errors[element.get("errorRef")] or "")
             elif element.tag in (f"{BPMN}messageEventDefinition", f"{BPMN}receiveTask"):
@@ -53,6 +53,13 @@ def index_models(paths: list[Path]) -> ModelIndex:
                     index.caught_messages.add(name)
             index.expression_names |= names_read(element)
     return index
+
+
+def candidate_groups(value: str) -> list[str]:
+    """A static comma list, or the quoted groups in an expression's list literals (`=if c then ["a"] else ["b"]`)."""
+    if value.startswith("="):
+        return [group for literal in re.findall(r"\[([^\]]*)\]", value) for group in re.findall(r'"([^"]+)"', literal)]
+    return [group.strip() for group in value.split(",")]
 
 
 def names_read(element: ET.Element) -> set[str]:

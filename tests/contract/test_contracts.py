@@ -10,7 +10,7 @@ import yaml
 from pyzeebe import ZeebeTaskRouter
 
 from engine.settings import PROJECT_ROOT
-from tests.contract.model_index import ModelIndex, form_fields, index_models
+from tests.contract.model_index import ModelIndex, candidate_groups, form_fields, index_models
 from tests.smoke_tasks import router as smoke_router
 from workers.handler import CONTRACTS, TaskContract
 from workers.tasks import ROUTERS
@@ -168,3 +168,9 @@ def test_model_index_reads_errors_messages_and_groups(tmp_path: Path) -> None:
     assert index.caught_messages == {"AgencyDecision"}
     assert set(index.candidate_groups) == {"quality-control", "leadership"}
     assert "caseNumber" in index.expression_names
+
+
+def test_candidate_groups_of_an_expression_are_its_list_items() -> None:
+    expression = '=if starts with(centre, "capital") then ["capital-city-coordination"] else ["aimag-coordination"]'
+    assert candidate_groups(expression) == ["capital-city-coordination", "aimag-coordination"]
+    assert candidate_groups("quality-control, leadership") == ["quality-control", "leadership"]

@@ -1,0 +1,1 @@
+"""Intake API: what enters from outside (portal submissions, agency decisions, citizen replies)."""

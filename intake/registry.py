@@ -1,0 +1,71 @@
+"""What intake must remember: case numbers, where each stage was forwarded, message ids already handled."""
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+class Registry:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._db:
+            self._db.executescript("""
+                CREATE TABLE IF NOT EXISTS cases (
+                    number INTEGER PRIMARY KEY AUTOINCREMENT, case_number TEXT UNIQUE,
+                    request_id TEXT UNIQUE, service_code TEXT, created_at TEXT);
+                CREATE TABLE IF NOT EXISTS forwardings (
+                    case_number TEXT, stage INTEGER, agency TEXT, PRIMARY KEY (case_number, stage));
+                CREATE TABLE IF NOT EXISTS handled_messages (message_id TEXT PRIMARY KEY, at TEXT);
+            """)
+
+    def open_case(self, request_id: str, service_code: str) -> tuple[str, bool]:
+        """The case number for this portal request id, and whether it is new (a repeat returns the same)."""
+        with self._lock, self._db:
+            row = self._db.execute("SELECT case_number FROM cases WHERE request_id = ?", (request_id,)).fetchone()
+            if row:
+                return str(row[0]), False
+            cursor = self._db.execute(
+                "INSERT INTO cases (request_id, service_code, created_at) VALUES (?, ?, ?)",
+                (request_id, service_code, now()),
+            )
+            case_number = f"ESR-{datetime.now(UTC).year}-{cursor.lastrowid:06d}"
+            self._db.execute("UPDATE cases SET case_number = ? WHERE number = ?", (case_number, cursor.lastrowid))
+            return case_number, True
+
+    def record_forwarding(self, case_number: str, stage: int, agency: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO forwardings VALUES (?, ?, ?)", (case_number, stage, agency))
+
+    def forwarded_to(self, case_number: str, stage: int) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT agency FROM forwardings WHERE case_number = ? AND stage = ?",
+                                   (case_number, stage)).fetchone()
+        return str(row[0]) if row else None
+
+    def known(self, case_number: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM cases WHERE case_number = ?", (case_number,)).fetchone() is not None
+
+    def forwardings(self, case_number: str) -> list[dict[str, object]]:
+        with self._lock:
+            rows = self._db.execute("SELECT stage, agency FROM forwardings WHERE case_number = ? ORDER BY stage",
+                                    (case_number,)).fetchall()
+        return [{"stage": stage, "agency": agency} for stage, agency in rows]
+
+    def first_time(self, message_id: str) -> bool:
+        """True once per message id: the caller may act; False for every repeat."""
+        with self._lock, self._db:
+            cursor = self._db.execute("INSERT OR IGNORE INTO handled_messages VALUES (?, ?)", (message_id, now()))
+            return cursor.rowcount == 1
+
+    def forget(self, message_id: str) -> None:
+        """Undo `first_time` when acting on the message failed, so a retry can succeed."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM handled_messages WHERE message_id = ?", (message_id,))
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,50 @@
+"""Intake settings (INTAKE_*). Each caller has its own API key; sandbox keys are refused in production."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workers.systems import AGENCIES, PROJECT_ROOT
+
+
+class CallerKind(StrEnum):
+    PORTAL = "portal"
+    AGENCY = "agency"
+    WORKERS = "workers"
+
+
+class Caller(BaseModel):
+    name: str
+    kind: CallerKind
+    key: SecretStr
+
+
+def sandbox_callers() -> list[Caller]:
+    callers = [
+        Caller(name="e-mongolia-portal", kind=CallerKind.PORTAL, key=SecretStr("sandbox-portal-key")),
+        Caller(name="workers", kind=CallerKind.WORKERS, key=SecretStr("sandbox-workers-key")),
+    ]
+    callers += [Caller(name=a, kind=CallerKind.AGENCY, key=SecretStr(f"sandbox-intake-{a}-key")) for a in AGENCIES]
+    return callers
+
+
+class IntakeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_nested_delimiter="__")
+
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8070
+    engine_rest_url: str = "http://127.0.0.1:8080"
+    database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"
+    catalog_dir: Path = PROJECT_ROOT / "catalog"
+    callers: list[Caller] = sandbox_callers()
+
+    @model_validator(mode="after")
+    def no_sandbox_keys_in_production(self) -> "IntakeSettings":
+        sandbox = [c.name for c in self.callers if c.key.get_secret_value().startswith("sandbox-")]
+        if self.environment == "production" and sandbox:
+            raise ValueError(f"sandbox API keys in production for: {', '.join(sandbox)}")
+        return self

@@ -1,0 +1,35 @@
+"""python -m sandbox: the stand-ins of the external systems, until Ctrl-C."""
+
+import asyncio
+import signal
+import sys
+
+from sandbox.server import Sandbox
+from sandbox.settings import SandboxSettings
+from workers.logs import configure_logging
+
+
+async def serve(settings: SandboxSettings) -> None:
+    sandbox = Sandbox(settings)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    await sandbox.start()
+    try:
+        await sandbox.wait(stop)
+    finally:
+        await sandbox.stop()
+
+
+def main() -> None:
+    settings = SandboxSettings()
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(serve(settings))
+    except OSError as error:  # a taken port: one line naming it, no traceback
+        print(error, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Sandbox settings from the environment (SANDBOX_*), or constructed directly in tests."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Decision = Literal["approve", "reject", "need-info"]
+Behaviour = Literal["approve", "reject", "need-info", "never"]
+
+# The agencies whose systems the sandbox plays, with the name each signs its decisions with.
+AGENCY_NAMES = {
+    "state-registration": "Улсын бүртгэлийн ерөнхий газар",
+    "land-agency": "Газар зохион байгуулалт, геодези, зураг зүйн газар",
+    "tax-authority": "Татварын ерөнхий газар",
+    "police": "Цагдаагийн ерөнхий газар",
+    "social-insurance": "Нийгмийн даатгалын ерөнхий газар",
+    "capital-governor": "Нийслэлийн Засаг даргын Тамгын газар",
+    "specialized-inspection": "Мэргэжлийн хяналтын ерөнхий газар",
+}
+
+
+def keys(template: str) -> dict[str, SecretStr]:
+    return {agency: SecretStr(template.format(agency=agency)) for agency in AGENCY_NAMES}
+
+
+class SandboxSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SANDBOX_", env_nested_delimiter="__")
+
+    host: str = "127.0.0.1"
+    http_port: int = 8090
+    smtp_port: int = 8025
+
+    xyp_token: SecretStr = SecretStr("sandbox-xyp-token")
+    # The key each agency's system expects from the workers (same defaults as workers.systems).
+    agency_api_keys: dict[str, SecretStr] = keys("sandbox-{agency}-key")
+    # Where agencies send their decisions, and the key each uses there (same defaults as intake.settings).
+    intake_url: str = "http://127.0.0.1:8070"
+    intake_api_keys: dict[str, SecretStr] = keys("sandbox-intake-{agency}-key")
+
+    # How every agency answers until told otherwise (PUT /control/agencies/{id}).
+    agency_behaviour: Behaviour = "approve"
+    agency_delay_seconds: float = Field(default=5.0, ge=0)
+    callback_attempts: int = Field(default=4, ge=1)
+    callback_backoff_seconds: float = Field(default=1.0, ge=0)
+    callback_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    random_seed: int = 1921
+    citizens_path: Path = Path(__file__).resolve().parent / "data" / "citizens.yaml"
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"

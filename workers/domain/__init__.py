@@ -1,0 +1,1 @@
+"""Pure domain logic of the workers: no I/O, unit-tested."""

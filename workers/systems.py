@@ -1,0 +1,40 @@
+"""Where the external systems are. Defaults point at the project's sandbox; production overrides them all."""
+
+from pathlib import Path
+
+from pydantic import BaseModel, SecretStr
+
+from workers.clients.agencies import AgencyEndpoint
+
+SANDBOX = "http://127.0.0.1:8090"
+SANDBOX_SECRET_PREFIX = "sandbox-"
+AGENCIES = ("state-registration", "land-agency", "tax-authority", "police", "social-insurance",
+            "capital-governor", "specialized-inspection")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sandbox_agencies() -> dict[str, AgencyEndpoint]:
+    return {
+        agency: AgencyEndpoint(url=f"{SANDBOX}/agencies/{agency}", api_key=SecretStr(f"sandbox-{agency}-key"))
+        for agency in AGENCIES
+    }
+
+
+class Systems(BaseModel):
+    xyp_url: str = SANDBOX
+    xyp_token: SecretStr = SecretStr("sandbox-xyp-token")
+    agencies: dict[str, AgencyEndpoint] = sandbox_agencies()
+    sms_url: str = SANDBOX
+    inbox_url: str = SANDBOX
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "no-reply@esra.local"
+    intake_url: str = "http://127.0.0.1:8070"
+    intake_key: SecretStr = SecretStr("sandbox-workers-key")
+    outbox_path: Path = PROJECT_ROOT / ".cache" / "workers" / "outbox.sqlite"
+    catalog_dir: Path = PROJECT_ROOT / "catalog"
+
+    def placeholder_secrets(self) -> list[str]:
+        secrets = {"xyp_token": self.xyp_token, "intake_key": self.intake_key}
+        secrets |= {f"agencies.{agency}.api_key": e.api_key for agency, e in self.agencies.items()}
+        return [name for name, s in secrets.items() if s.get_secret_value().startswith(SANDBOX_SECRET_PREFIX)]

@@ -1,0 +1,44 @@
+"""forward-information: pass the citizen's additional information to the agency that asked for it."""
+
+import hashlib
+from datetime import UTC, datetime
+
+from pyzeebe import ZeebeTaskRouter
+
+from workers import services
+from workers.domain.working_days import add_working_days
+from workers.handler import JobContext, job_task
+from workers.models import ProcessVariables
+from workers.tasks.stage import Stage
+
+router = ZeebeTaskRouter()
+
+
+class Information(ProcessVariables):
+    case_number: str
+    stage: Stage
+    additional_information: str
+    sla_working_days: int
+    sla_warning_working_days: int
+
+
+class InformationForwarded(ProcessVariables):
+    """The agency's SLA runs again from the moment it has the information it asked for."""
+
+    stage_warning_at: str
+    stage_due_at: str
+
+
+@job_task(router, "forward-information", Information)
+async def forward_information(info: Information, _: JobContext) -> InformationForwarded:
+    digest = hashlib.sha256(info.additional_information.encode()).hexdigest()[:12]
+    await services.current().agencies.send(
+        info.stage.agency, f"cases/{info.case_number}/information",
+        {"caseNumber": info.case_number, "stage": info.stage.number, "information": info.additional_information},
+        idempotency_key=f"{info.case_number}-{info.stage.number}-information-{digest}",
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    return InformationForwarded(
+        stage_warning_at=add_working_days(now, info.sla_warning_working_days).isoformat(),
+        stage_due_at=add_working_days(now, info.sla_working_days).isoformat(),
+    )

@@ -1,0 +1,35 @@
+"""remind-agency: at the SLA warning point, or after a breach with the coordinator's note."""
+
+from typing import Literal
+
+from pyzeebe import ZeebeTaskRouter
+
+from workers import services
+from workers.handler import JobContext, job_task
+from workers.models import ProcessVariables
+from workers.tasks.stage import Stage
+
+router = ZeebeTaskRouter()
+
+
+class Reminder(ProcessVariables):
+    case_number: str
+    stage: Stage
+    reminder_kind: Literal["warning", "breach"]
+    stage_due_at: str
+    follow_up_note: str | None = None
+
+
+class Reminded(ProcessVariables):
+    last_reminder_kind: str
+
+
+@job_task(router, "remind-agency", Reminder)
+async def remind_agency(reminder: Reminder, _: JobContext) -> Reminded:
+    await services.current().agencies.send(
+        reminder.stage.agency, f"cases/{reminder.case_number}/reminders",
+        {"caseNumber": reminder.case_number, "stage": reminder.stage.number, "kind": reminder.reminder_kind,
+         "dueAt": reminder.stage_due_at, "note": reminder.follow_up_note or ""},
+        idempotency_key=f"{reminder.case_number}-{reminder.stage.number}-{reminder.reminder_kind}",
+    )
+    return Reminded(last_reminder_kind=reminder.reminder_kind)

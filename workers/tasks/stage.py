@@ -1,0 +1,10 @@
+"""The stage element of the agency loop, as the multi-instance hands it to each task inside."""
+
+from workers.models import ProcessVariables
+
+
+class Stage(ProcessVariables):
+    number: int
+    agency: str
+    agency_name: str
+    task: str
