@@ -4,7 +4,7 @@ import argparse
 import asyncio
 import sys
 
-from engine import launcher, process, stack
+from engine import launcher, process, search_node, stack
 from engine.errors import EngineError
 from engine.logging import configure_cli_logging
 from engine.settings import EngineSettings
@@ -30,19 +30,32 @@ def run(command: str, settings: EngineSettings, deploy: bool) -> int:
         return stack.run(settings)
     if command == "prepare":
         launcher.prepare(settings)
-        print("engine: distribution, Java and record exporter ready")
+        extra = ", OpenSearch and its settings shim" if settings.webapps else ""
+        print(f"engine: distribution, Java, record exporter{extra} ready")
     elif command == "up":
         result = asyncio.run(launcher.up(settings, deploy=deploy))
         state = f"started (pid {result.pid}) in {result.seconds:.1f}s" if result.started else "already running"
         print(f"engine: {state}; REST {settings.rest_url}, gRPC {settings.grpc_address}")
+        if settings.webapps:
+            print(f"engine: Operate {settings.rest_url}/operate, Tasklist {settings.rest_url}/tasklist "
+                  f"(login {settings.web_user}/{settings.web_password}); OpenSearch {settings.search_url} "
+                  f"(pid {result.search_pid})")
     elif command == "down":
         print("engine: stopped" if launcher.down(settings) else "engine: no engine started by us is running")
     elif command == "status":
         ready = asyncio.run(launcher.already_running(settings))
         pid = process.started_pid(settings)
         print(f"engine: {'ready' if ready else 'not ready'} at {settings.rest_url} (started pid: {pid})")
+        if settings.webapps:
+            healthy = asyncio.run(search_node.is_healthy(settings))
+            print(f"engine: OpenSearch {'healthy' if healthy else 'not healthy'} at {settings.search_url} "
+                  f"(started pid: {search_node.started_pid(settings)})")
         return 0 if ready else 3
     elif command == "logs":
+        if settings.webapps:
+            print(f"--- OpenSearch ({search_node.log_path(settings)})")
+            print(search_node.log_tail(settings, lines=200))
+            print(f"--- engine ({settings.log_path})")
         print(process.log_tail(settings, lines=200))
     elif command == "reset":
         launcher.reset(settings)

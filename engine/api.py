@@ -1,4 +1,9 @@
-"""The one thin client of the Orchestration Cluster REST API v2 (plus the management port)."""
+"""The one thin client of the Orchestration Cluster REST API v2 (plus the management port).
+
+Broker-only mode needs no login. In webapps mode (bin/camunda with the `auth` profile) every call
+needs the session of `login`: its cookie, and the X-CSRF-TOKEN header it returns. Given
+`credentials`, the client logs in by itself before its first call and when a session expires.
+"""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -7,6 +12,8 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+
+CSRF_HEADER = "X-CSRF-TOKEN"
 
 
 class CamundaApiError(Exception):
@@ -17,9 +24,13 @@ class CamundaApiError(Exception):
 
 
 class CamundaApi:
-    def __init__(self, rest_url: str, management_url: str | None = None, timeout_s: float = 15.0) -> None:
+    def __init__(
+        self, rest_url: str, management_url: str | None = None, timeout_s: float = 15.0,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
         self._http = httpx.AsyncClient(base_url=rest_url, timeout=timeout_s)
         self._management_url = management_url
+        self._credentials = credentials
 
     async def __aenter__(self) -> Self:
         return self
@@ -33,10 +44,31 @@ class CamundaApi:
         await self._http.aclose()
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._credentials and CSRF_HEADER not in self._http.headers:
+            await self.login(*self._credentials)
         response = await self._http.request(method, path, **kwargs)
+        if response.status_code == 401 and self._credentials:  # session expired: once more
+            await self.login(*self._credentials)
+            response = await self._http.request(method, path, **kwargs)
         if response.status_code >= 400:
             raise CamundaApiError(method, str(response.url), response.status_code, response.text)
         return response.json() if response.content else None
+
+    # session (webapps mode)
+    async def login(self, user: str, password: str) -> None:
+        """Log in as a Camunda user (8.6: 204 + session cookie); later calls carry its CSRF token."""
+        response = await self._http.post("/api/login", params={"username": user, "password": password})
+        if response.status_code not in (200, 204):
+            raise CamundaApiError("POST", str(response.url), response.status_code, response.text)
+        self._http.headers[CSRF_HEADER] = response.headers.get(CSRF_HEADER, "")
+
+    async def webapps_ready(self) -> bool:
+        """Operate's and Tasklist's login pages answer 200."""
+        try:
+            pages = [await self._http.get(path) for path in ("/operate/login", "/tasklist/login")]
+        except httpx.HTTPError:
+            return False
+        return all(page.status_code == 200 for page in pages)
 
     # cluster
     async def topology(self) -> dict[str, Any]:
@@ -95,6 +127,23 @@ class CamundaApi:
 
     async def assign_user_task(self, key: int, assignee: str) -> None:
         await self._request("POST", f"/v2/user-tasks/{key}/assignment", json={"assignee": assignee})
+
+    async def search_user_tasks(self, process_instance_key: int) -> list[dict[str, Any]]:
+        """An instance's user tasks from the search store (8.6: key, state, elementId, candidateGroup, formKey...)."""
+        body = {"filter": {"processInstanceKey": process_instance_key}}
+        result = await self._request("POST", "/v2/user-tasks/search", json=body)
+        return list(result.get("items", []))
+
+    # Operate's public API (webapps mode)
+    async def search_process_instances(self, key: int) -> list[dict[str, Any]]:
+        """Operate's view of a process instance (fields: key, state ACTIVE/COMPLETED/CANCELED, ...)."""
+        result = await self._request("POST", "/v1/process-instances/search", json={"filter": {"key": key}})
+        return list(result.get("items", []))
+
+    async def search_incidents(self, process_instance_key: int) -> list[dict[str, Any]]:
+        body = {"filter": {"processInstanceKey": process_instance_key}}
+        result = await self._request("POST", "/v1/incidents/search", json=body)
+        return list(result.get("items", []))
 
     # incidents and jobs
     async def update_job_retries(self, job_key: int, retries: int) -> None:

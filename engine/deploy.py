@@ -28,6 +28,8 @@ def summary(deployment: dict[str, Any]) -> list[str]:
     lines = []
     for item in deployment.get("deployments", []):
         for kind, value in item.items():
-            name = value.get("bpmnProcessId") or value.get("formId") or value.get("decisionId") or value
-            lines.append(f"{kind}: {name} (version {value.get('version', '?')})")
+            name = (value.get("processDefinitionId") or value.get("bpmnProcessId") or value.get("formId")
+                    or value.get("decisionDefinitionId") or value.get("decisionId") or value)
+            version = value.get("processDefinitionVersion") or value.get("version", "?")
+            lines.append(f"{kind}: {name} (version {version})")
     return lines

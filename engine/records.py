@@ -118,6 +118,20 @@ class RecordLog:
             values[r["value"]["name"]] = json.loads(r["value"]["value"])
         return values
 
+    def instance_with(self, name: str, value: Any, process_id: str | None = None) -> int | None:
+        """The process instance whose root scope holds variable `name` = `value` (e.g. a case number)."""
+        for r in self.events("VARIABLE", "CREATED", name=name):
+            v = r["value"]
+            if v["scopeKey"] == v["processInstanceKey"] and json.loads(v["value"]) == value and (
+                process_id is None or v["bpmnProcessId"] == process_id
+            ):
+                return int(v["processInstanceKey"])
+        return None
+
+    def published_messages(self, name: str, correlation_key: str | None = None) -> list[Record]:
+        found = self.events("MESSAGE", "PUBLISHED", name=name)
+        return [r for r in found if correlation_key is None or r["value"]["correlationKey"] == correlation_key]
+
     def job_failures(self, instance: int, job_type: str) -> list[Record]:
         return self.events("JOB", "FAILED", processInstanceKey=instance, type=job_type)
 

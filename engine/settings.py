@@ -20,6 +20,14 @@ class EngineSettings(BaseSettings):
     internal_port: int = 26502
     heap: str = "1024m"
     controlled_clock: bool = False
+    # webapps mode: OpenSearch + bin/camunda (broker, Operate, Tasklist); off = broker only (fast, tests)
+    webapps: bool = True
+    search_http_port: int = 9200
+    search_transport_port: int = 9300
+    search_heap: str = "512m"
+    search_user: str = "esra-search"  # OpenSearch refuses root; used only when the launcher runs as root
+    web_user: str = "demo"
+    web_password: str = "demo"
     start_timeout_s: float = 180.0
     resource_dirs: tuple[Path, ...] = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
 
@@ -30,6 +38,15 @@ class EngineSettings(BaseSettings):
     @property
     def management_url(self) -> str:
         return f"http://{self.host}:{self.management_port}"
+
+    @property
+    def search_url(self) -> str:
+        return f"http://{self.host}:{self.search_http_port}"
+
+    @property
+    def search_dir(self) -> Path:
+        """OpenSearch's own config, data, logs and PID file (the only place it writes)."""
+        return self.run_dir / "opensearch"
 
     @property
     def grpc_address(self) -> str:
@@ -57,7 +74,10 @@ class EngineSettings(BaseSettings):
 
     @property
     def ports(self) -> dict[str, int]:
-        return {
+        ports = {
             "REST/web": self.rest_port, "gRPC": self.grpc_port, "management": self.management_port,
             "command API": self.command_port, "internal API": self.internal_port,
         }
+        if self.webapps:
+            ports |= {"OpenSearch HTTP": self.search_http_port, "OpenSearch transport": self.search_transport_port}
+        return ports

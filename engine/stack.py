@@ -1,6 +1,7 @@
 """The default run: engine, then sandbox, intake and workers (whichever exist), until Ctrl-C."""
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -19,8 +20,13 @@ def present_components() -> list[str]:
     return [name for name in COMPONENTS if (PROJECT_ROOT / name / "__main__.py").is_file()]
 
 
-def start_component(name: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", name])
+def start_component(name: str, settings: EngineSettings) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if name == "intake" and settings.webapps:  # the REST API wants the web login in this mode
+        env.setdefault("INTAKE_ENGINE_USER", settings.web_user)
+        env.setdefault("INTAKE_ENGINE_PASSWORD", settings.web_password)
+    env.setdefault("INTAKE_ENGINE_REST_URL", settings.rest_url)
+    return subprocess.Popen([sys.executable, "-m", name], env=env)
 
 
 def stop_components(children: list[subprocess.Popen[bytes]], grace_s: float = 30.0) -> None:
@@ -35,16 +41,27 @@ def stop_components(children: list[subprocess.Popen[bytes]], grace_s: float = 30
 
 
 def banner(settings: EngineSettings, components: list[str]) -> str:
+    login = f"(login {settings.web_user}/{settings.web_password})"
+    webapps = [
+        f"  Operate             {settings.rest_url}/operate  {login}",
+        f"  Tasklist            {settings.rest_url}/tasklist  (same login)",
+        f"  OpenSearch          {settings.search_url}",
+    ] if settings.webapps else [
+        "  Operate / Tasklist  off (broker-only mode, ENGINE_WEBAPPS=0)",
+    ]
     return "\n".join([
         "",
         "ESRA process automation is running:",
-        f"  Zeebe REST API v2   {settings.rest_url}/v2/topology",
+        f"  Zeebe REST API v2   {settings.rest_url}/v2/topology{'  ' + login if settings.webapps else ''}",
         f"  Zeebe gRPC          {settings.grpc_address}",
         f"  Engine health       {settings.management_url}/actuator/health/readiness",
+        *webapps,
         f"  Record stream       {settings.records_path}",
         "  Worker metrics      http://127.0.0.1:9464/metrics  (/health beside it)",
+        "  Intake API          http://127.0.0.1:8070/docs  (portal key: sandbox-portal-key)",
+        "  Sandbox             http://127.0.0.1:8090/docs  (registry, agencies, SMS, inbox; SMTP 8025)",
+        "  Submit a request    bash tools/submit-demo-request.sh",
         f"  Components          {', '.join(['engine', *components])}",
-        "  Operate / Tasklist  not available with this engine build (see README, 'Operate and Tasklist')",
         "Press Ctrl-C to stop everything.",
         "",
     ])
@@ -53,7 +70,7 @@ def banner(settings: EngineSettings, components: list[str]) -> str:
 def run(settings: EngineSettings) -> int:
     result = asyncio.run(launcher.up(settings))
     components = present_components()
-    children = [start_component(name) for name in components]
+    children = [start_component(name, settings) for name in components]
     print(banner(settings, components), flush=True)
     stopping = False
 

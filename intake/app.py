@@ -23,7 +23,8 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     registry = Registry(settings.database_path)
     catalog = load_catalog(settings.catalog_dir)
     callers = {c.key.get_secret_value(): c for c in settings.callers}
-    engine = CamundaApi(settings.engine_rest_url)
+    credentials = (settings.engine_user, settings.engine_password.get_secret_value()) if settings.engine_user else None
+    engine = CamundaApi(settings.engine_rest_url, credentials=credentials)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -58,7 +59,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
                      ) -> dict[str, Any]:
         service = catalog.services.get(request.service_code)
         if service is None or Channel.PORTAL not in service.channels:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+            raise HTTPException(422,
                                 f"service {request.service_code!r} is not offered on the portal")
         case_number, _new = registry.open_case(request.request_id, request.service_code)
         variables = {

@@ -38,6 +38,9 @@ class IntakeSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8070
     engine_rest_url: str = "http://127.0.0.1:8080"
+    # The engine's REST API needs a login when Operate/Tasklist run (webapps mode); broker-only needs none.
+    engine_user: str | None = None
+    engine_password: SecretStr = SecretStr("")
     database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"
     catalog_dir: Path = PROJECT_ROOT / "catalog"
     callers: list[Caller] = sandbox_callers()

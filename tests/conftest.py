@@ -15,7 +15,13 @@ from engine import launcher
 from engine.api import CamundaApi
 from engine.records import RecordLog
 from engine.settings import PROJECT_ROOT, EngineSettings
+from intake.app import create_app
+from intake.settings import IntakeSettings
+from sandbox.server import Sandbox
+from sandbox.settings import SandboxSettings
+from tests.servers import AppServer
 from tests.smoke_tasks import router as smoke_router
+from workers.clients.agencies import AgencyEndpoint
 from workers.logs import configure_logging
 from workers.runtime import WorkerRuntime
 from workers.settings import WorkerSettings
@@ -23,6 +29,7 @@ from workers.systems import Systems
 from workers.tasks import ROUTERS
 
 TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
+TEST_CATALOG = TEST_RESOURCES / "catalog"  # doc-less services: document collection is tested on its own
 
 
 def free_port() -> int:
@@ -38,7 +45,7 @@ def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
         yield EngineSettings()
         return
     settings = EngineSettings(
-        run_dir=tmp_path_factory.mktemp("engine"), controlled_clock=True,
+        run_dir=tmp_path_factory.mktemp("engine"), controlled_clock=True, webapps=False,
         rest_port=18080, grpc_port=36500, management_port=19600, command_port=36501, internal_port=36502,
         resource_dirs=(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms", TEST_RESOURCES),
     )
@@ -62,15 +69,53 @@ def records(engine_settings: EngineSettings) -> RecordLog:
 
 
 @pytest.fixture(scope="session")
+def intake_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+async def sandbox(intake_port: int) -> AsyncIterator[Sandbox]:
+    """The external systems, answering over real HTTP/SMTP; agencies decide only when a test says so."""
+    running = Sandbox(SandboxSettings(
+        http_port=free_port(), smtp_port=free_port(), intake_url=f"http://127.0.0.1:{intake_port}",
+        agency_behaviour="never", agency_delay_seconds=0.0, callback_backoff_seconds=0.1,
+    ))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture(scope="session")
+async def intake(
+    engine_settings: EngineSettings, intake_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[AppServer]:
+    settings = IntakeSettings(
+        port=intake_port, engine_rest_url=engine_settings.rest_url, catalog_dir=TEST_CATALOG,
+        database_path=tmp_path_factory.mktemp("intake") / "intake.sqlite",
+    )
+    server = AppServer(create_app(settings), settings.host, settings.port)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="session")
 async def workers(
-    engine_settings: EngineSettings, tmp_path_factory: pytest.TempPathFactory
+    engine_settings: EngineSettings, sandbox: Sandbox, intake: AppServer, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[WorkerRuntime]:
     """The real worker runtime, in this event loop, with every production router plus the smoke one."""
     configure_logging("INFO", "json")
+    base = Systems()
+    systems = Systems(
+        xyp_url=sandbox.http_url, sms_url=sandbox.http_url, inbox_url=sandbox.http_url,
+        smtp_port=sandbox.settings.smtp_port, intake_url=intake.url, catalog_dir=TEST_CATALOG,
+        agencies={a: AgencyEndpoint(url=f"{sandbox.http_url}/agencies/{a}", api_key=e.api_key)
+                  for a, e in base.agencies.items()},
+        outbox_path=tmp_path_factory.mktemp("workers") / "outbox.sqlite",
+    )
     settings = WorkerSettings(
         gateway_address=engine_settings.grpc_address, metrics_port=free_port(),
-        backoff_base_ms=200, backoff_max_ms=2_000, long_poll_ms=2_000,
-        systems=Systems(outbox_path=tmp_path_factory.mktemp("workers") / "outbox.sqlite"),
+        backoff_base_ms=200, backoff_max_ms=2_000, long_poll_ms=2_000, systems=systems,
     )
     runtime = WorkerRuntime(settings, [*ROUTERS, smoke_router])
     running = asyncio.create_task(runtime.run())

@@ -1,7 +1,9 @@
 """Print the engine's start-up figures for the README: cold (download + start), warm start, memory.
 
-Usage: .venv/bin/python tools/measure_engine.py [--cold]
+Usage: .venv/bin/python tools/measure_engine.py [--cold] [--webapps]
 --cold deletes the download cache (and Maven's copy) first; it uses its own ports and run folder.
+--webapps measures the webapps mode (OpenSearch + bin/camunda with Operate and Tasklist) instead
+of the broker alone, and reports OpenSearch's share of the start and each process's memory.
 """
 
 import argparse
@@ -11,51 +13,74 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine import launcher, process
+from engine import launcher, process, search_node
 from engine.settings import EngineSettings
 from engine.version import CAMUNDA_VERSION
 
+M2 = Path.home() / ".m2/repository"
+MAVEN_COPIES = ("io/camunda/camunda-zeebe", "org/opensearch/distribution/integ-test-zip", "org/opensearch/plugin")
+
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of the process and its children (bin/opensearch and setpriv exec into java)."""
+    total = 0.0
+    for proc in [pid, *children(pid)]:
+        for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
-def start(settings: EngineSettings) -> float:
-    began = time.monotonic()
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *children(int(child))]
+    return found
+
+
+def start(settings: EngineSettings) -> launcher.UpResult:
     result = asyncio.run(launcher.up(settings, deploy=False))
     if not result.started:
         raise SystemExit("an engine already answers on the measuring ports; stop it first")
-    return time.monotonic() - began
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--webapps", action="store_true")
     args = parser.parse_args()
     run_dir = Path(tempfile.mkdtemp(prefix="engine-measure-"))
+    run_dir.chmod(0o755)  # OpenSearch's own user must reach its folder in it
     cache = run_dir / "cache" if args.cold else EngineSettings().cache_dir
     if args.cold:
-        shutil.rmtree(Path.home() / ".m2/repository/io/camunda/camunda-zeebe", ignore_errors=True)
-    settings = EngineSettings(run_dir=run_dir, cache_dir=cache, rest_port=28080, grpc_port=46500,
-                              management_port=29600, command_port=46501, internal_port=46502)
+        for copy in MAVEN_COPIES:
+            shutil.rmtree(M2 / copy, ignore_errors=True)
+    settings = EngineSettings(run_dir=run_dir / "run", cache_dir=cache, webapps=args.webapps, rest_port=28080,
+                              grpc_port=46500, management_port=29600, command_port=46501, internal_port=46502,
+                              search_http_port=9280, search_transport_port=9380)
     first = start(settings)
-    pid = process.started_pid(settings)
+    pid, search_pid = process.started_pid(settings), search_node.started_pid(settings)
     if pid is None:
         raise SystemExit("the engine we started is gone")
     time.sleep(5)
     memory = rss_mib(pid)
+    search_memory = rss_mib(search_pid) if search_pid else 0.0
     launcher.down(settings)
     warm = start(settings)
     launcher.down(settings)
     shutil.rmtree(run_dir, ignore_errors=True)
     label = "cold (download + unpack + start)" if args.cold else "first start (cache present)"
-    print(f"Camunda {CAMUNDA_VERSION} engine")
-    print(f"  {label}: {first:.1f} s")
-    print(f"  warm start (data present):   {warm:.1f} s")
-    print(f"  resident memory 5 s after start: {memory:.0f} MiB")
+    mode = "OpenSearch + Camunda with Operate and Tasklist" if args.webapps else "broker"
+    print(f"Camunda {CAMUNDA_VERSION} engine ({mode})")
+    print(f"  {label}: {first.seconds:.1f} s")
+    print(f"  warm start (data present):   {warm.seconds:.1f} s")
+    if args.webapps:
+        print(f"    of which until OpenSearch is healthy: {first.search_seconds:.1f} s first, "
+              f"{warm.search_seconds:.1f} s warm")
+        print(f"  OpenSearch resident memory 5 s after start: {search_memory:.0f} MiB")
+    print(f"  {'Camunda' if args.webapps else 'engine'} resident memory 5 s after start: {memory:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,34 @@
+"""Run an ASGI app (intake) in the test's event loop on a given port."""
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class LoopServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # leave Ctrl-C to pytest
+
+
+class AppServer:
+    def __init__(self, app: FastAPI, host: str, port: int) -> None:
+        self.url = f"http://{host}:{port}"
+        self._server = LoopServer(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False))
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, timeout_s: float = 10.0) -> None:
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(timeout_s):
+            while not self._server.started:
+                if self._task.done():
+                    raise RuntimeError(f"server on {self.url} did not start")
+                await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._task:
+            await self._task

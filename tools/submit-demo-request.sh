@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Submit a portal request for a synthetic citizen to the running stack (make run), then follow it in
+# Operate (http://127.0.0.1:8080/operate, demo/demo) and in the sandbox's inbox of received SMS.
+# Usage: bash tools/submit-demo-request.sh [service-code]
+# The default, criminal-record-certificate, needs one document: until document reduction lands, staff
+# confirm it in Tasklist (group service-centre-staff); then the police (sandbox) approve after 5 s.
+# address-reference runs through without any person.
+set -euo pipefail
+service="${1:-criminal-record-certificate}"
+request_id="demo-$(date +%s)"
+curl -sS -X POST http://127.0.0.1:8070/v1/service-requests \
+  -H 'X-Api-Key: sandbox-portal-key' -H 'Content-Type: application/json' \
+  -d "{\"requestId\": \"${request_id}\", \"serviceCode\": \"${service}\",
+       \"applicant\": {\"registerNumber\": \"УБ99051212\", \"birthDate\": \"1999-05-12\", \"phone\": \"+97699112233\"},
+       \"serviceCentre\": \"capital:bayanzurkh\", \"deliveryMethod\": \"electronic\", \"registryConsent\": true}"
+echo
+echo "SMS the citizen received so far: curl -s http://127.0.0.1:8090/control/sms/received"
