@@ -6,8 +6,8 @@ import structlog
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from sandbox.segments import count_segments
 from sandbox.state import SandboxState
+from workers.domain.sms_segments import count_segments
 
 log = structlog.get_logger("sandbox.messaging")
 MESSAGE_ID = Field(alias="messageId", min_length=1, max_length=128)

@@ -14,3 +14,5 @@ HANDLER_SECONDS = Histogram(
 )
 GATEWAY_UP = Gauge("worker_gateway_reachable", "1 when the last gateway health check passed", registry=REGISTRY)
 WORKER_RESTARTS = Counter("worker_loop_restarts", "Worker loops restarted by the liveness check", registry=REGISTRY)
+SMS_SEGMENTS = Counter("worker_sms_segments", "SMS parts sent (billed)", ["encoding"], registry=REGISTRY)
+NOTIFICATIONS = Counter("worker_notifications", "Citizen notifications sent", ["status", "channel"], registry=REGISTRY)

@@ -132,3 +132,24 @@ async def test_an_unknown_service_is_rejected(harness: Harness) -> None:
     assert await harness.ended(instance) == "completed"
     assert "BoundaryEvent_UnknownService" in harness.records.path(instance)
     assert harness.records.path(instance)[-1] == "EndEvent_RequestRejected"
+
+
+@pytest.mark.parametrize(
+    ("contacts", "channel"),
+    [({"email": "citizen@example.com"}, "email"), ({}, "inbox")],
+)
+async def test_a_citizen_without_a_phone_is_told_by_e_mail_or_in_the_inbox(
+    harness: Harness, contacts: dict[str, str], channel: str
+) -> None:
+    applicant = {"registerNumber": BATBOLD.register_number, "birthDate": BATBOLD.birth_date} | contacts
+    case, instance = await harness.submit(REFERENCE, BATBOLD, applicant=applicant)
+
+    await finish(harness, case, instance)
+
+    assert await harness.sms_ids(case) == []
+    if channel == "email":
+        mails = [m for m in await harness.received("mail") if m["messageId"].startswith(f"<{case}-")]
+        assert [m["subject"] for m in mails] == ["Хүсэлт хүлээн авлаа", "Үйлчилгээ бэлэн боллоо"]
+    else:
+        titles = [m["title"] for m in await harness.received("inbox") if m["messageId"].startswith(f"{case}-")]
+        assert titles == ["Хүсэлт хүлээн авлаа", "Үйлчилгээний үр дүн", "Үйлчилгээ бэлэн боллоо"]

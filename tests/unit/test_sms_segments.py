@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox.segments import count_segments
+from workers.domain.sms_segments import count_segments
 
 
 @pytest.mark.parametrize(("length", "segments"), [(1, 1), (70, 1), (71, 2), (134, 2), (135, 3), (201, 3), (202, 4)])
