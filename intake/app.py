@@ -5,18 +5,19 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, status
+import httpx
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from catalog import load_catalog
 from catalog.model import Channel
-from engine.api import CamundaApi
+from engine.api import CamundaApi, CamundaApiError
 from intake import messages
 from intake.registry import Registry
 from intake.schemas import AgencyDecision, Forwarding, InformationReply, SatisfactionReply, ServiceRequest
 from intake.settings import Caller, CallerKind, IntakeSettings
 
-REPLY_TTL = timedelta(days=1)  # a reply may arrive before the process waits for it
+MESSAGE_TTL = timedelta(days=1)  # buffered: a reply may arrive before the process waits for it
 
 
 def create_app(settings: IntakeSettings) -> FastAPI:
@@ -32,6 +33,14 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         await engine.close()
 
     app = FastAPI(title="ESRA intake API", version="1", lifespan=lifespan)
+
+    @app.exception_handler(httpx.HTTPError)
+    @app.exception_handler(CamundaApiError)
+    async def engine_unavailable(_: Request, error: Exception) -> JSONResponse:
+        """Nothing was published (the message id is free again): the caller retries with the same ids."""
+        return JSONResponse(status_code=503, content={
+            "detail": f"the process engine did not take the message ({type(error).__name__}); "
+                      "retry with the same requestId / messageId"})
 
     def caller_of(kind: CallerKind) -> Callable[[str], Caller]:
         def authenticate(x_api_key: Annotated[str, Header()] = "") -> Caller:
@@ -71,7 +80,8 @@ def create_app(settings: IntakeSettings) -> FastAPI:
             "registryConsent": request.registry_consent,
         }
         response = await publish_once(f"submit-{request.request_id}", lambda: engine.publish_message(
-            messages.SERVICE_REQUEST_SUBMITTED, case_number, variables, message_id=f"submit-{request.request_id}"))
+            messages.SERVICE_REQUEST_SUBMITTED, case_number, variables, message_id=f"submit-{request.request_id}",
+            ttl=MESSAGE_TTL))
         return {"caseNumber": case_number, "duplicate": response.status_code == 200}
 
     @app.post("/v1/agency-decisions", status_code=202)
@@ -84,21 +94,21 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         return await publish_once(decision.message_id, lambda: engine.publish_message(
             messages.AGENCY_DECISION, f"{decision.case_number}-{decision.stage}",
             {"decision": decision.decision, "decisionReason": decision.reason},
-            message_id=decision.message_id, ttl=REPLY_TTL))
+            message_id=decision.message_id, ttl=MESSAGE_TTL))
 
     @app.post("/v1/citizen-replies/information", status_code=202)
     async def information(reply: InformationReply,
                           _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]) -> JSONResponse:
         return await publish_once(reply.message_id, lambda: engine.publish_message(
             messages.CITIZEN_INFORMATION_PROVIDED, f"{reply.case_number}-{reply.stage}",
-            {"additionalInformation": reply.information}, message_id=reply.message_id, ttl=REPLY_TTL))
+            {"additionalInformation": reply.information}, message_id=reply.message_id, ttl=MESSAGE_TTL))
 
     @app.post("/v1/citizen-replies/satisfaction", status_code=202)
     async def satisfaction(reply: SatisfactionReply,
                            _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]) -> JSONResponse:
         return await publish_once(reply.message_id, lambda: engine.publish_message(
             messages.SATISFACTION_RATED, reply.case_number, {"satisfaction": reply.rating},
-            message_id=reply.message_id, ttl=REPLY_TTL))
+            message_id=reply.message_id, ttl=MESSAGE_TTL))
 
     @app.post("/internal/forwardings", status_code=204)
     async def forwarding(body: Forwarding, _: Annotated[Caller, Depends(caller_of(CallerKind.WORKERS))]) -> None:
