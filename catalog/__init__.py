@@ -1,6 +1,10 @@
-"""The service catalogue: services, their stages, required documents, agencies and SLA norms (YAML)."""
+"""The service catalogue: services, their stages, required documents, agencies and SLA norms; complaint
+deadlines and calendar overrides (YAML)."""
 
-from catalog.loader import CatalogError, load_catalog
-from catalog.model import Catalog, Service, ServiceKind
+from catalog.loader import CatalogError, load_catalog, load_complaint_rules
+from catalog.model import Catalog, ComplaintRules, DeadlineKind, Service, ServiceKind
 
-__all__ = ["Catalog", "CatalogError", "Service", "ServiceKind", "load_catalog"]
+__all__ = [
+    "Catalog", "CatalogError", "ComplaintRules", "DeadlineKind", "Service", "ServiceKind", "load_catalog",
+    "load_complaint_rules",
+]

@@ -1,4 +1,5 @@
-"""Load catalog/agencies.yaml and catalog/services/*.yaml; every error names file, service and field."""
+"""Load catalog/agencies.yaml, catalog/services/*.yaml and catalog/complaints.yaml; every error names file,
+service (where there is one) and field."""
 
 from pathlib import Path
 from typing import Any, TypeVar
@@ -6,7 +7,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from catalog.model import Agency, Catalog, Service
+from catalog.model import Agency, Catalog, ComplaintRules, Service
 
 CATALOG_DIR = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
@@ -19,7 +20,7 @@ class CatalogError(Exception):
 def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date that does not exist, e.g. 2027-02-31
         raise CatalogError(f"{path.name}: not valid YAML: {error}") from error
 
 
@@ -54,3 +55,10 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     if not services:
         raise CatalogError(f"no services under {directory / 'services'}")
     return Catalog(agencies=agencies, services=services)
+
+
+def load_complaint_rules(path: Path = CATALOG_DIR / "complaints.yaml") -> ComplaintRules:
+    """The legal deadline, its one extension, reminder points and the calendar overrides."""
+    if not path.is_file():
+        raise CatalogError(f"{path.name}: missing (looked at {path})")
+    return validated(ComplaintRules, read_yaml(path), path.name)

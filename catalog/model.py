@@ -1,8 +1,10 @@
 """What a service is, validated when the catalogue is loaded. Endpoints and keys live in settings, not here."""
 
+import datetime as dt
 from enum import StrEnum
 from typing import Literal, Self
 
+import holidays
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 XYP_SERVICES = {
@@ -104,3 +106,86 @@ class Catalog(Strict):
 
     def service(self, code: str) -> Service:
         return self.services[code]
+
+
+# Complaints, petitions, inquiries and suggestions (catalog/complaints.yaml)
+
+
+class DeadlineKind(StrEnum):
+    CALENDAR = "calendar"  # every day counts (the legal deadline of petitions and complaints)
+    WORKING = "working"  # weekends, public holidays and declared days off do not count
+
+
+class LegalDeadline(Strict):
+    days: int = Field(ge=1, le=365)
+    kind: DeadlineKind
+    source: str = Field(min_length=1)
+
+
+class ExtensionRule(Strict):
+    max_extensions: int = Field(ge=0, le=3)
+    max_days: int = Field(ge=1, le=365)
+    notice_required: bool
+
+
+class Reminders(Strict):
+    days_before_deadline: list[int] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def earliest_first(self) -> Self:
+        days = self.days_before_deadline
+        if any(d < 1 for d in days) or days != sorted(set(days), reverse=True):
+            raise ValueError(f"days_before_deadline must be distinct positive numbers, largest first, got {days}")
+        return self
+
+
+class CalendarOverride(Strict):
+    date: dt.date
+    reason: str = Field(min_length=1)
+
+
+class CalendarOverrides(Strict):
+    """Government-declared transfers on top of the `holidays` package's Mongolian public holidays."""
+
+    extra_days_off: list[CalendarOverride] = []
+    extra_working_days: list[CalendarOverride] = []
+
+    @model_validator(mode="after")
+    def each_override_changes_something(self) -> Self:
+        years = {o.date.year for o in self.extra_days_off + self.extra_working_days}
+        public = holidays.country_holidays("MN", years=years)
+        for name, entries in (("extra_days_off", self.extra_days_off), ("extra_working_days", self.extra_working_days)):
+            dates = [o.date for o in entries]
+            if len(dates) != len(set(dates)):
+                raise ValueError(f"{name}: dates repeat: {sorted(str(d) for d in dates)}")
+        for number, override in enumerate(self.extra_days_off):
+            if override.date.weekday() >= 5 or override.date in public:
+                raise ValueError(f"extra_days_off.{number}: {override.date} is not a working day anyway")
+        for number, override in enumerate(self.extra_working_days):
+            if override.date.weekday() < 5 and override.date not in public:
+                raise ValueError(f"extra_working_days.{number}: {override.date} is a working day anyway")
+        return self
+
+    @property
+    def days_off(self) -> frozenset[dt.date]:
+        return frozenset(o.date for o in self.extra_days_off)
+
+    @property
+    def working_days(self) -> frozenset[dt.date]:
+        return frozenset(o.date for o in self.extra_working_days)
+
+
+class ComplaintRules(Strict):
+    legal_deadline: LegalDeadline
+    extension: ExtensionRule
+    reminders: Reminders
+    calendar: CalendarOverrides = CalendarOverrides()
+
+    @model_validator(mode="after")
+    def reminders_fall_before_the_deadline(self) -> Self:
+        first = self.reminders.days_before_deadline[0]
+        if first >= self.legal_deadline.days:
+            raise ValueError(
+                f"reminders.days_before_deadline: {first} is not before a {self.legal_deadline.days}-day deadline"
+            )
+        return self

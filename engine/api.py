@@ -121,6 +121,14 @@ class CamundaApi:
         result: dict[str, Any] = await self._request("POST", "/v2/messages/publication", json=body)
         return result
 
+    # decisions
+    async def evaluate_decision(self, decision_id: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Evaluate the latest deployed version of a DMN decision (8.6: `output` is a JSON string;
+        `evaluatedDecisions[].matchedRules[]` carry ruleId and ruleIndex)."""
+        body = {"decisionDefinitionId": decision_id, "variables": variables or {}}
+        result: dict[str, Any] = await self._request("POST", "/v2/decision-definitions/evaluation", json=body)
+        return result
+
     # user tasks
     async def complete_user_task(self, key: int, variables: dict[str, Any] | None = None) -> None:
         await self._request("POST", f"/v2/user-tasks/{key}/completion", json={"variables": variables or {}})

@@ -1,0 +1,73 @@
+"""Due dates of inquiries, complaints, petitions and suggestions, on Asia/Ulaanbaatar local dates.
+
+The day a case is received does not count. A calendar-day deadline is the local date of receipt plus N days,
+whatever holidays lie between or on it (the legal 30 days of petitions and complaints); a working-day
+deadline is the N-th working day after it (weekends, the `holidays` package's Mongolian public holidays and
+the catalogue's declared days off do not count; its declared working days do). How many days of which kind
+comes from workflows/ComplaintRouting.dmn; the legal deadline, the one extension and the calendar overrides
+from catalog/complaints.yaml. Nothing here knows a number.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from catalog.model import CalendarOverrides, DeadlineKind, ExtensionRule
+from workers.domain.working_days import add_working_days
+
+ULAANBAATAR = ZoneInfo("Asia/Ulaanbaatar")
+NO_OVERRIDES = CalendarOverrides()
+
+
+class ExtensionRefused(Exception):
+    """The deadline may not be extended (again, by that much, or without notice)."""
+
+
+def local_date(received: datetime) -> date:
+    """The Ulaanbaatar calendar date of a moment; a naive moment is refused (its zone would be a guess)."""
+    if received.tzinfo is None or received.utcoffset() is None:
+        raise ValueError(f"received must carry a time zone, got {received.isoformat()}")
+    return received.astimezone(ULAANBAATAR).date()
+
+
+def due_in_calendar_days(received: datetime, days: int) -> date:
+    return local_date(received) + timedelta(days=_count(days))
+
+
+def due_in_working_days(received: datetime, days: int, calendar: CalendarOverrides = NO_OVERRIDES) -> date:
+    start = datetime.combine(local_date(received), time())
+    return add_working_days(start, _count(days), calendar.days_off, calendar.working_days).date()
+
+
+def due_date(
+    received: datetime, days: int, kind: DeadlineKind | str, calendar: CalendarOverrides = NO_OVERRIDES
+) -> date:
+    """The last local day to answer a case received at `received`, for the DMN's deadlineDays/deadlineKind."""
+    if DeadlineKind(kind) == DeadlineKind.CALENDAR:
+        return due_in_calendar_days(received, days)
+    return due_in_working_days(received, days, calendar)
+
+
+def ends_at(due: date) -> datetime:
+    """The moment a deadline has passed: Ulaanbaatar midnight after its last day."""
+    return datetime.combine(due + timedelta(days=1), time(), tzinfo=ULAANBAATAR)
+
+
+def extend_deadline(
+    due: date, by_days: int, extensions_so_far: int, rule: ExtensionRule, notice_given: bool
+) -> date:
+    """The new due date of one extension, in calendar days (art. 16), or ExtensionRefused saying why."""
+    if extensions_so_far >= rule.max_extensions:
+        raise ExtensionRefused(
+            f"the deadline was extended {extensions_so_far} time(s) already; at most {rule.max_extensions} allowed"
+        )
+    if not 1 <= by_days <= rule.max_days:
+        raise ExtensionRefused(f"an extension is 1 to {rule.max_days} days, not {by_days}")
+    if rule.notice_required and not notice_given:
+        raise ExtensionRefused("the citizen must be notified of the extension")
+    return due + timedelta(days=by_days)
+
+
+def _count(days: int) -> int:
+    if days < 0:
+        raise ValueError(f"a deadline is a number of days >= 0, got {days}")
+    return days
