@@ -1,7 +1,8 @@
-"""python -m engine run | up | down | status | logs | reset | deploy | prepare"""
+"""python -m engine run | up | down | status | logs | reset | deploy | prepare | tasks | complete KEY [JSON]"""
 
 import argparse
 import asyncio
+import json
 import sys
 
 from engine import launcher, process, search_node, stack
@@ -12,17 +13,35 @@ from engine.settings import EngineSettings
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Local Camunda 8 engine")
-    parser.add_argument("command", choices=["run", "up", "down", "status", "logs", "reset", "deploy", "prepare"])
+    parser.add_argument("command", choices=["run", "up", "down", "status", "logs", "reset", "deploy", "prepare",
+                                            "tasks", "complete"])
+    parser.add_argument("task", nargs="?", type=int, help="complete: the user task key (see `tasks`)")
+    parser.add_argument("variables", nargs="?", default="{}", help="complete: the form's values as JSON")
     parser.add_argument("--test-clock", action="store_true", help="start with the controllable clock")
     parser.add_argument("--no-deploy", action="store_true", help="start without deploying the models")
     args = parser.parse_args(argv)
     configure_cli_logging()
     settings = EngineSettings(controlled_clock=args.test_clock)
     try:
+        if args.command in ("tasks", "complete"):
+            return asyncio.run(user_tasks(settings, args.task, json.loads(args.variables)))
         return run(args.command, settings, deploy=not args.no_deploy)
     except EngineError as error:
         print(f"engine: {error}", file=sys.stderr)
         return 1
+
+
+async def user_tasks(settings: EngineSettings, complete: int | None, variables: dict[str, object]) -> int:
+    """List open user tasks, or complete one (Tasklist 8.6.0 cannot complete them itself: README)."""
+    async with launcher.api_for(settings) as api:
+        if complete is not None:
+            await api.complete_user_task(complete, variables)
+            print(f"engine: user task {complete} completed")
+            return 0
+        for task in await api.search_user_tasks(state="CREATED"):
+            print(f"{task['key']}  {task['elementId']}  groups={task.get('candidateGroup')}  "
+                  f"instance={task['processInstanceKey']}")
+    return 0
 
 
 def run(command: str, settings: EngineSettings, deploy: bool) -> int:

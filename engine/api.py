@@ -136,9 +136,11 @@ class CamundaApi:
     async def assign_user_task(self, key: int, assignee: str) -> None:
         await self._request("POST", f"/v2/user-tasks/{key}/assignment", json={"assignee": assignee})
 
-    async def search_user_tasks(self, process_instance_key: int) -> list[dict[str, Any]]:
-        """An instance's user tasks from the search store (8.6: key, state, elementId, candidateGroup, formKey...)."""
-        body = {"filter": {"processInstanceKey": process_instance_key}}
+    async def search_user_tasks(self, process_instance_key: int | None = None, state: str | None = None
+                                ) -> list[dict[str, Any]]:
+        """User tasks from the search store (8.6: key, state, elementId, candidateGroup, formKey...)."""
+        conditions = {"processInstanceKey": process_instance_key, "state": state}
+        body = {"filter": {name: value for name, value in conditions.items() if value is not None}}
         result = await self._request("POST", "/v2/user-tasks/search", json=body)
         return list(result.get("items", []))
 

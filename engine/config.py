@@ -74,6 +74,8 @@ def webapps_config(settings: EngineSettings) -> dict[str, Any]:
         "rest": {"query": {"enabled": True}},
         "database": {"type": "opensearch", **store()},
         "operate": {
+            # the one user 8.6 lets configuration predefine; the staff users come from engine/roles.py
+            "userId": settings.web_user, "password": settings.web_password,
             "database": "opensearch", "importer": importer(), "opensearch": store(),
             "zeebeOpensearch": {**store(), **records}, "zeebe": {"gatewayAddress": settings.grpc_address},
         },

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import structlog
 
-from engine import process, search_node
+from engine import process, roles, search_node
 from engine.api import CamundaApi
 from engine.config import write_config
 from engine.deploy import deploy_all, summary
@@ -90,6 +90,8 @@ async def up(settings: EngineSettings, deploy: bool = True) -> UpResult:
         pid = process.start(settings, ready.java, ready.distribution, config)
         log.info("engine.starting", pid=pid, java=str(ready.java.path), log=str(settings.log_path))
         await wait_ready(settings, pid)
+        if settings.webapps:
+            log.info("engine.staff_users", users=await roles.ensure_staff_users(settings))
     except BaseException:
         down(settings)  # leave nothing half-started behind
         raise

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ class EngineSettings(BaseSettings):
     search_user: str = "esra-search"  # OpenSearch refuses root; used only when the launcher runs as root
     web_user: str = "demo"
     web_password: str = "demo"
+    # password of the staff users, one per candidate group of catalog/roles.yaml (engine/roles.py);
+    # the sandbox default must be replaced wherever real people log in
+    staff_password: SecretStr = SecretStr("demo")
     start_timeout_s: float = 180.0
     resource_dirs: tuple[Path, ...] = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
 

@@ -1,50 +1,26 @@
 """The webapps mode on the real stack: OpenSearch + bin/camunda, Operate and Tasklist with their data.
 
-Its own engine (module scope) on ports apart from the session engine and a dev stack, run folder
-under /tmp (the OpenSearch user must be able to reach it; pytest's own tmp folder is private).
+The stack is the session's one full stack (tests/webapps_stack.py), shared with tests/browser/.
 """
 
-import asyncio
-import shutil
-import tempfile
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 
-from engine import launcher
 from engine.api import CamundaApi, CamundaApiError
-from engine.settings import PROJECT_ROOT, EngineSettings
+from engine.roles import candidate_groups
+from engine.settings import EngineSettings
+from tests.webapps_stack import eventually, webapps_stack
 
 pytestmark = pytest.mark.engine
-T = TypeVar("T")
-RESOURCES = PROJECT_ROOT / "tests" / "resources"
 PROCESS, TASK = "WebappsCheckProcess", "UserTask_ReviewInTasklist"
 
 
-@pytest.fixture(scope="module")
-def webapps_settings() -> Iterator[EngineSettings]:
-    run_dir = Path(tempfile.mkdtemp(prefix="engine-webapps-"))
-    run_dir.chmod(0o755)
-    models = run_dir / "models"
-    models.mkdir()
-    for name in (f"{PROCESS}.bpmn", "smoke-review.form"):
-        shutil.copy(RESOURCES / name, models / name)
-    settings = EngineSettings(
-        run_dir=run_dir / "engine", webapps=True, resource_dirs=(models,),
-        rest_port=28180, grpc_port=46600, management_port=29700, command_port=46601, internal_port=46602,
-        search_http_port=9290, search_transport_port=9390,
-    )
-    try:
-        result = asyncio.run(launcher.up(settings))
-        print(f"\nwebapps engine (OpenSearch + Camunda) started in {result.seconds:.1f}s")
-        yield settings
-    finally:
-        launcher.down(settings)
-        shutil.rmtree(run_dir, ignore_errors=True)
+@pytest.fixture(scope="session")
+def webapps_settings(request: pytest.FixtureRequest) -> EngineSettings:
+    return webapps_stack(request)
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +28,6 @@ async def web_api(webapps_settings: EngineSettings) -> AsyncIterator[CamundaApi]
     async with CamundaApi(webapps_settings.rest_url, webapps_settings.management_url) as client:
         await client.login("demo", "demo")
         yield client
-
-
-async def eventually(check: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 60.0) -> T:
-    """Poll `check` until it returns something truthy (the importers run about once a second)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
-        await asyncio.sleep(0.25)
 
 
 async def test_operate_and_tasklist_login_pages_answer(webapps_settings: EngineSettings) -> None:
@@ -81,6 +45,22 @@ async def test_demo_login_opens_the_api_and_a_wrong_password_does_not(webapps_se
             await anonymous.login("demo", "wrong")
         await anonymous.login("demo", "demo")
         assert (await anonymous.topology())["brokers"]
+
+
+async def test_every_candidate_group_has_a_staff_user_who_can_log_into_tasklist(
+    webapps_settings: EngineSettings,
+) -> None:
+    password = webapps_settings.staff_password.get_secret_value()
+    for group, name in candidate_groups().items():
+        async with httpx.AsyncClient(base_url=webapps_settings.rest_url) as browser:
+            refused = await browser.post("/api/login", params={"username": group, "password": "wrong"})
+            assert refused.status_code == 401, group
+            login = await browser.post("/api/login", params={"username": group, "password": password})
+            assert login.status_code == 204, group
+            me = await browser.get("/v1/internal/users/current")  # what Tasklist's UI asks first
+            assert me.status_code == 200, me.text
+            assert (me.json()["userId"], me.json()["displayName"]) == (group, name)
+            assert "write" in me.json()["permissions"]  # may claim and complete tasks
 
 
 async def test_user_task_found_in_search_completed_and_instance_completed_in_operate(web_api: CamundaApi) -> None:

@@ -1,0 +1,128 @@
+"""Browser tests of Tasklist and Operate on the session's full stack (tests/webapps_stack.py).
+
+Around the stack: an intake of its own (the real catalogue, logging into the engine as demo) and
+the real workers as `python -m workers` in a subprocess, pointed at the session's sandbox. A
+subprocess because the worker runtime installs its services process-wide: a second runtime in
+the test process would swap the catalogue under the session engine's workers. Chromium is
+Debian's (/usr/bin/chromium); Playwright never downloads a browser here.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+from pydantic import SecretStr
+
+from engine.api import CamundaApi
+from engine.records import RecordLog
+from engine.settings import PROJECT_ROOT, EngineSettings
+from intake.app import create_app
+from intake.settings import IntakeSettings
+from sandbox.server import Sandbox
+from tests.conftest import free_port
+from tests.servers import AppServer
+from tests.webapps_stack import webapps_stack
+from workers.systems import AGENCIES
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def stack(request: pytest.FixtureRequest) -> EngineSettings:
+    return webapps_stack(request)
+
+
+@pytest.fixture(scope="session")
+def stack_records(stack: EngineSettings) -> RecordLog:
+    return RecordLog(stack.records_path)
+
+
+@pytest.fixture(scope="session")
+async def stack_api(stack: EngineSettings) -> AsyncIterator[CamundaApi]:
+    async with CamundaApi(stack.rest_url, credentials=(stack.web_user, stack.web_password)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def stack_intake(stack: EngineSettings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AppServer]:
+    settings = IntakeSettings(
+        port=free_port(), engine_rest_url=stack.rest_url, engine_user=stack.web_user,
+        engine_password=SecretStr(stack.web_password), catalog_dir=PROJECT_ROOT / "catalog",
+        database_path=tmp_path_factory.mktemp("stack-intake") / "intake.sqlite",
+    )
+    server = AppServer(create_app(settings), settings.host, settings.port)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="session")
+def stack_workers(
+    stack: EngineSettings, sandbox: Sandbox, stack_intake: AppServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m workers` against the stack, every external system in the sandbox, the real catalogue."""
+    folder = tmp_path_factory.mktemp("stack-workers")
+    agencies = {a: {"url": f"{sandbox.http_url}/agencies/{a}", "api_key": f"sandbox-{a}-key"} for a in AGENCIES}
+    env = os.environ | {
+        "WORKERS_GATEWAY_ADDRESS": stack.grpc_address, "WORKERS_METRICS_PORT": str(free_port()),
+        "WORKERS_LOG_FORMAT": "json", "WORKERS_BACKOFF_BASE_MS": "200", "WORKERS_BACKOFF_MAX_MS": "2000",
+        "WORKERS_LONG_POLL_MS": "2000",
+        "WORKERS_SYSTEMS__XYP_URL": sandbox.http_url, "WORKERS_SYSTEMS__SMS_URL": sandbox.http_url,
+        "WORKERS_SYSTEMS__INBOX_URL": sandbox.http_url, "WORKERS_SYSTEMS__SMTP_PORT": str(sandbox.settings.smtp_port),
+        "WORKERS_SYSTEMS__INTAKE_URL": stack_intake.url, "WORKERS_SYSTEMS__AGENCIES": json.dumps(agencies),
+        "WORKERS_SYSTEMS__OUTBOX_PATH": str(folder / "outbox.sqlite"),
+        "WORKERS_SYSTEMS__CATALOG_DIR": str(PROJECT_ROOT / "catalog"),
+    }
+    with (folder / "workers.log").open("wb") as log:
+        workers = subprocess.Popen([sys.executable, "-m", "workers"], cwd=PROJECT_ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    yield workers
+    workers.terminate()
+    try:
+        workers.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        workers.kill()
+        workers.wait()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh browser context (own cookies, so its own login) per test."""
+    context = await browser.new_context(  # notifications granted: no "Don't miss new assignments" banner
+        viewport={"width": 1280, "height": 800}, locale="en-GB", permissions=["notifications"])
+    context.set_default_timeout(20_000)
+    yield await context.new_page()
+    await context.close()
+
+
+async def log_in(page: Page, url: str, user: str, password: str) -> None:
+    """Open `url`; Operate and Tasklist send an anonymous visitor to their login form first."""
+    await page.goto(url)
+    await page.get_by_role("textbox", name="Username").fill(user)
+    await page.get_by_role("textbox", name="Password").fill(password)
+    await page.get_by_role("button", name="Login").click()
+    await page.wait_for_url(lambda address: "/login" not in address)
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / name
+
