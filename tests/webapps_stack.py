@@ -10,7 +10,6 @@ the webapps check's own process and form.
 import asyncio
 import shutil
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +18,7 @@ import pytest
 
 from engine import launcher
 from engine.settings import PROJECT_ROOT, EngineSettings
+from tests.polling import eventually as poll
 
 RESOURCES = PROJECT_ROOT / "tests" / "resources"
 CHECK_RESOURCES = ("WebappsCheckProcess.bpmn", "smoke-review.form")
@@ -58,11 +58,4 @@ def webapps_stack(request: pytest.FixtureRequest) -> EngineSettings:
 
 async def eventually(check: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 60.0) -> T:
     """Poll `check` until it returns something truthy (the importers run about once a second)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
-        await asyncio.sleep(0.25)
+    return await poll(check, what, timeout_s=timeout_s, interval_s=0.25)

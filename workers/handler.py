@@ -1,6 +1,6 @@
 """Register a domain function as a pyzeebe task: validate input, bind log context, measure, dump output.
 
-No `from __future__ import annotations` here: pyzeebe finds the Job parameter by its real annotation.
+No postponed annotations (PEP 563) in this module: pyzeebe finds the Job parameter by its real annotation.
 """
 
 import time

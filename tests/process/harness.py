@@ -1,8 +1,6 @@
 """Drive a public service request from outside, as the portal, agencies and staff would, and look at
 what the external systems received."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,6 +10,7 @@ import httpx
 
 from engine.api import CamundaApi
 from engine.records import RecordLog, UserTask
+from tests.polling import eventually
 
 T = TypeVar("T")
 PROCESS = "PublicServiceRequestProcess"
@@ -116,11 +115,4 @@ class Harness:
         return tasks[0]
 
     async def poll(self, probe: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 30) -> T:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            result = await probe()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
-            await asyncio.sleep(0.05)
+        return await eventually(probe, what, timeout_s)
