@@ -6,6 +6,7 @@ import json
 import sys
 
 from engine import launcher, process, search_node, stack
+from engine.config import WEBAPPS
 from engine.errors import EngineError
 from engine.logging import configure_cli_logging
 from engine.settings import EngineSettings
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def user_tasks(settings: EngineSettings, complete: int | None, variables: dict[str, object]) -> int:
-    """List open user tasks, or complete one (Tasklist 8.6.0 cannot complete them itself: README)."""
+    """List open user tasks, or complete one, over REST API v2 (a shortcut beside Tasklist's UI)."""
     async with launcher.api_for(settings) as api:
         if complete is not None:
             await api.complete_user_task(complete, variables)
@@ -56,16 +57,18 @@ def run(command: str, settings: EngineSettings, deploy: bool) -> int:
         state = f"started (pid {result.pid}) in {result.seconds:.1f}s" if result.started else "already running"
         print(f"engine: {state}; REST {settings.rest_url}, gRPC {settings.grpc_address}")
         if settings.webapps:
-            print(f"engine: Operate {settings.rest_url}/operate, Tasklist {settings.rest_url}/tasklist "
+            print(f"engine: Operate {settings.operate_url}/operate, Tasklist {settings.tasklist_url}/tasklist "
                   f"(login {settings.web_user}/{settings.web_password}); OpenSearch {settings.search_url} "
                   f"(pid {result.search_pid})")
     elif command == "down":
         print("engine: stopped" if launcher.down(settings) else "engine: no engine started by us is running")
     elif command == "status":
         ready = asyncio.run(launcher.already_running(settings))
-        pid = process.started_pid(settings)
-        print(f"engine: {'ready' if ready else 'not ready'} at {settings.rest_url} (started pid: {pid})")
+        pids = launcher.started_pids(settings)
+        print(f"engine: {'ready' if ready else 'not ready'} at {settings.rest_url} (started pid: {pids['broker']})")
         if settings.webapps:
+            print(f"engine: Operate {settings.operate_url}/operate (started pid: {pids['operate']}), "
+                  f"Tasklist {settings.tasklist_url}/tasklist (started pid: {pids['tasklist']})")
             healthy = asyncio.run(search_node.is_healthy(settings))
             print(f"engine: OpenSearch {'healthy' if healthy else 'not healthy'} at {settings.search_url} "
                   f"(started pid: {search_node.started_pid(settings)})")
@@ -74,7 +77,10 @@ def run(command: str, settings: EngineSettings, deploy: bool) -> int:
         if settings.webapps:
             print(f"--- OpenSearch ({search_node.log_path(settings)})")
             print(search_node.log_tail(settings, lines=200))
-            print(f"--- engine ({settings.log_path})")
+            for name in WEBAPPS:
+                print(f"--- {name} ({process.log_path(settings, name)})")
+                print(process.tail(process.log_path(settings, name), lines=200))
+            print(f"--- broker ({settings.log_path})")
         print(process.log_tail(settings, lines=200))
     elif command == "reset":
         launcher.reset(settings)

@@ -1,10 +1,14 @@
-"""The one thin client of the Orchestration Cluster REST API v2 (plus the management port).
+"""The one thin client of the Orchestration Cluster REST API v2 (plus the management port), and of
+Operate's and Tasklist's own /v1 APIs.
 
-Broker-only mode needs no login. In webapps mode (bin/camunda with the `auth` profile) every call
-needs the session of `login`: its cookie, and the X-CSRF-TOKEN header it returns. Given
-`credentials`, the client logs in by itself before its first call and when a session expires.
+The broker's REST API v2 needs no login (the launcher runs bin/broker; `credentials` remain for an
+engine that wants one, such as 8.6's single application with the `auth` profile). Operate and
+Tasklist run standalone, each on its own base URL behind its own login: a session cookie plus
+the X-CSRF-TOKEN header `/api/login` returns. A `WebSession` logs in by itself before its first
+call and again when the session expires.
 """
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,14 +27,55 @@ class CamundaApiError(Exception):
         self.body = body
 
 
+class WebSession:
+    """An HTTP client that logs in with `credentials` (if any) before its first call and after a 401."""
+
+    def __init__(self, base_url: str, credentials: tuple[str, str] | None, timeout_s: float) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+        self.credentials = credentials
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def login(self, user: str, password: str) -> None:
+        """Log in as a Camunda user (8.6: 204 + session cookie); later calls carry its CSRF token."""
+        response = await self.http.post("/api/login", params={"username": user, "password": password})
+        if response.status_code not in (200, 204):
+            raise CamundaApiError("POST", str(response.url), response.status_code, response.text)
+        self.http.headers[CSRF_HEADER] = response.headers.get(CSRF_HEADER, "")
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self.credentials and CSRF_HEADER not in self.http.headers:
+            await self.login(*self.credentials)
+        response = await self.http.request(method, path, **kwargs)
+        if response.status_code == 401 and self.credentials:  # session expired: once more
+            await self.login(*self.credentials)
+            response = await self.http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise CamundaApiError(method, str(response.url), response.status_code, response.text)
+        return response.json() if response.content else None
+
+    async def page_answers(self, path: str) -> bool:
+        try:
+            return (await self.http.get(path)).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
 class CamundaApi:
+    """REST API v2 at `rest_url`; Operate's and Tasklist's APIs at `operate_url` / `tasklist_url`
+    (logged in with `web_credentials`), or at `rest_url` with `credentials` when not given."""
+
     def __init__(
         self, rest_url: str, management_url: str | None = None, timeout_s: float = 15.0,
-        credentials: tuple[str, str] | None = None,
+        credentials: tuple[str, str] | None = None, operate_url: str | None = None,
+        tasklist_url: str | None = None, web_credentials: tuple[str, str] | None = None,
     ) -> None:
-        self._http = httpx.AsyncClient(base_url=rest_url, timeout=timeout_s)
+        self._rest = WebSession(rest_url, credentials, timeout_s)
+        self._http = self._rest.http
         self._management_url = management_url
-        self._credentials = credentials
+        self.operate = WebSession(operate_url, web_credentials, timeout_s) if operate_url else self._rest
+        self.tasklist = WebSession(tasklist_url, web_credentials, timeout_s) if tasklist_url else self._rest
 
     async def __aenter__(self) -> Self:
         return self
@@ -41,34 +86,20 @@ class CamundaApi:
         await self.close()
 
     async def close(self) -> None:
-        await self._http.aclose()
+        for session in {id(s): s for s in (self._rest, self.operate, self.tasklist)}.values():
+            await session.close()
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        if self._credentials and CSRF_HEADER not in self._http.headers:
-            await self.login(*self._credentials)
-        response = await self._http.request(method, path, **kwargs)
-        if response.status_code == 401 and self._credentials:  # session expired: once more
-            await self.login(*self._credentials)
-            response = await self._http.request(method, path, **kwargs)
-        if response.status_code >= 400:
-            raise CamundaApiError(method, str(response.url), response.status_code, response.text)
-        return response.json() if response.content else None
+        return await self._rest.request(method, path, **kwargs)
 
-    # session (webapps mode)
     async def login(self, user: str, password: str) -> None:
-        """Log in as a Camunda user (8.6: 204 + session cookie); later calls carry its CSRF token."""
-        response = await self._http.post("/api/login", params={"username": user, "password": password})
-        if response.status_code not in (200, 204):
-            raise CamundaApiError("POST", str(response.url), response.status_code, response.text)
-        self._http.headers[CSRF_HEADER] = response.headers.get(CSRF_HEADER, "")
+        """Log in on the REST API's base URL (an engine with login on /v2)."""
+        await self._rest.login(user, password)
 
     async def webapps_ready(self) -> bool:
         """Operate's and Tasklist's login pages answer 200."""
-        try:
-            pages = [await self._http.get(path) for path in ("/operate/login", "/tasklist/login")]
-        except httpx.HTTPError:
-            return False
-        return all(page.status_code == 200 for page in pages)
+        return await self.operate.page_answers("/operate/login") and await self.tasklist.page_answers(
+            "/tasklist/login")
 
     # cluster
     async def topology(self) -> dict[str, Any]:
@@ -144,16 +175,35 @@ class CamundaApi:
         result = await self._request("POST", "/v2/user-tasks/search", json=body)
         return list(result.get("items", []))
 
-    # Operate's public API (webapps mode)
+    # Operate's public API (webapps mode, at operate_url)
     async def search_process_instances(self, key: int) -> list[dict[str, Any]]:
         """Operate's view of a process instance (fields: key, state ACTIVE/COMPLETED/CANCELED, ...)."""
-        result = await self._request("POST", "/v1/process-instances/search", json={"filter": {"key": key}})
+        result = await self.operate.request("POST", "/v1/process-instances/search", json={"filter": {"key": key}})
         return list(result.get("items", []))
 
     async def search_incidents(self, process_instance_key: int) -> list[dict[str, Any]]:
         body = {"filter": {"processInstanceKey": process_instance_key}}
-        result = await self._request("POST", "/v1/incidents/search", json=body)
+        result = await self.operate.request("POST", "/v1/incidents/search", json=body)
         return list(result.get("items", []))
+
+    # Tasklist's public API (webapps mode, at tasklist_url): what its UI's "Assign to me" and
+    # "Complete Task" send; `id` is the user task key as a string
+    async def search_tasks(self, process_instance_key: int | None = None, state: str | None = None
+                           ) -> list[dict[str, Any]]:
+        """Tasklist's tasks (fields: id, taskDefinitionId, taskState CREATED/COMPLETED, candidateGroups...)."""
+        conditions = {"processInstanceKey": process_instance_key and str(process_instance_key), "state": state}
+        body = {name: value for name, value in conditions.items() if value is not None}
+        return list(await self.tasklist.request("POST", "/v1/tasks/search", json=body) or [])
+
+    async def tasklist_assign(self, key: int) -> dict[str, Any]:
+        """Assign to the logged-in user."""
+        result: dict[str, Any] = await self.tasklist.request("PATCH", f"/v1/tasks/{key}/assign", json={})
+        return result
+
+    async def tasklist_complete(self, key: int, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = {"variables": [{"name": n, "value": json.dumps(v)} for n, v in (variables or {}).items()]}
+        result: dict[str, Any] = await self.tasklist.request("PATCH", f"/v1/tasks/{key}/complete", json=body)
+        return result
 
     # incidents and jobs
     async def update_job_retries(self, job_key: int, retries: int) -> None:

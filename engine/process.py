@@ -1,4 +1,4 @@
-"""Start the engine (and OpenSearch) processes, remember their PIDs, stop only those processes."""
+"""Start the broker, Operate, Tasklist and OpenSearch processes, remember their PIDs, stop only those."""
 
 import contextlib
 import os
@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from engine.config import WEBAPPS, webapp_config_path
 from engine.errors import EngineError
 from engine.java import JavaHome
 from engine.settings import EngineSettings
@@ -27,17 +28,38 @@ def busy_ports(settings: EngineSettings, exclude: frozenset[int] = frozenset()) 
 
 
 def start(settings: EngineSettings, java: JavaHome, distribution: Path, config: Path) -> int:
-    """bin/broker alone, or bin/camunda (broker, Operate, Tasklist) in webapps mode."""
+    """bin/broker (in webapps mode with the OpenSearch exporter; Operate and Tasklist run beside it)."""
+    return launch(settings, "broker", java, distribution, config, settings.heap)
+
+
+def start_webapp(settings: EngineSettings, name: str, java: JavaHome, distribution: Path) -> int:
+    """bin/operate or bin/tasklist, standalone, with its own application.yaml, port and login."""
+    return launch(settings, name, java, distribution, webapp_config_path(settings, name), settings.webapp_heap)
+
+
+def launch(settings: EngineSettings, name: str, java: JavaHome, distribution: Path, config: Path, heap: str) -> int:
     env = {
         **os.environ,
         "JAVA_HOME": str(java.path),
-        "JAVA_OPTS": f"-Xmx{settings.heap} -Xms256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED",
+        "JAVA_OPTS": f"-Xmx{heap} -Xms128m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED",
         "SPRING_CONFIG_ADDITIONAL_LOCATION": f"file:{config}",
     }
-    if settings.webapps:
-        env["SPRING_PROFILES_ACTIVE"] = "broker,operate,tasklist,auth"
-    command = [str(distribution / "bin" / ("camunda" if settings.webapps else "broker"))]
-    return spawn(command, distribution, env, settings.log_path, settings.pid_path)
+    env.pop("SPRING_PROFILES_ACTIVE", None)  # each bin/ script sets its own
+    return spawn([str(distribution / "bin" / name)], distribution, env, log_path(settings, name),
+                 pid_path(settings, name))
+
+
+def pid_path(settings: EngineSettings, name: str) -> Path:
+    """engine.pid for the broker, operate.pid / tasklist.pid for the webapps."""
+    return settings.pid_path if name == "broker" else settings.run_dir / f"{name}.pid"
+
+
+def log_path(settings: EngineSettings, name: str) -> Path:
+    return settings.log_path if name == "broker" else settings.run_dir / f"{name}.log"
+
+
+def webapp_pid(settings: EngineSettings, name: str) -> int | None:
+    return alive_pid(pid_path(settings, name))
 
 
 def spawn(command: list[str], cwd: Path, env: dict[str, str], log_path: Path, pid_path: Path) -> int:
@@ -75,6 +97,23 @@ def is_alive(pid: int) -> bool:
 
 def stop(settings: EngineSettings, grace_s: float = 30.0) -> bool:
     return stop_pid_file(settings.pid_path, grace_s)
+
+
+def stop_webapps(settings: EngineSettings, grace_s: float = 30.0) -> bool:
+    """SIGTERM Operate and Tasklist together, then wait for both (SIGKILL after the grace period)."""
+    pids = [pid for name in WEBAPPS if (pid := webapp_pid(settings, name)) is not None]
+    for pid in pids:
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while any(is_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in pids:
+        if is_alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+        reap(pid)
+    for name in WEBAPPS:
+        pid_path(settings, name).unlink(missing_ok=True)
+    return bool(pids)
 
 
 def stop_pid_file(pid_path: Path, grace_s: float = 30.0) -> bool:

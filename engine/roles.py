@@ -1,10 +1,10 @@
 """Staff users for Operate and Tasklist (webapps mode): one per candidate group in catalog/roles.yaml.
 
-Camunda 8.6's single application (profiles broker, operate, tasklist, auth) checks every login,
-Operate's, Tasklist's and the REST API's, against Operate's user index in the search store.
-Its configuration predefines one user only (`camunda.operate.userId`/`password`/`roles`, our
-`demo`; `view` and `act` are built in), so after start the launcher writes the staff users into
-that index itself, as Camunda documents for further users. The user name is the group id, the
+Standalone Operate and Tasklist 8.6 each check logins against their own user index in the search
+store (operate-user-1.2.0_, tasklist-user-1.4.0_; the same document layout). Their configuration
+predefines one user only (`camunda.operate|tasklist.userId`/`password`, our `demo`), so after
+start the launcher writes the staff users into both indexes itself, as Camunda documents for
+further users. The user name is the group id, the
 display name the group's Mongolian name, the role OPERATOR (read and write: claim and complete
 tasks). Passwords are stored the way Spring Security's delegating encoder reads them
 (`{pbkdf2@SpringSecurity_v5_8}` + hex of salt and PBKDF2-HMAC-SHA256 digest), never in clear.
@@ -24,7 +24,8 @@ from engine.errors import EngineError
 from engine.settings import PROJECT_ROOT, EngineSettings
 
 ROLES_PATH = PROJECT_ROOT / "catalog" / "roles.yaml"
-USER_INDEX_ALIAS = re.compile(r"^operate-user-\d+\.\d+\.\d+_alias$")  # operate-user-1.2.0_alias in 8.6
+# operate-user-1.2.0_alias and tasklist-user-1.4.0_alias in 8.6
+USER_INDEX_ALIASES = {app: re.compile(rf"^{app}-user-\d+\.\d+\.\d+_alias$") for app in ("operate", "tasklist")}
 STAFF_ROLE = "OPERATOR"
 PBKDF2_ID, PBKDF2_ITERATIONS, SALT_BYTES, HASH_BYTES = "pbkdf2@SpringSecurity_v5_8", 310_000, 16, 32
 
@@ -53,18 +54,23 @@ def staff_users(settings: EngineSettings, path: Path = ROLES_PATH) -> list[dict[
 
 
 async def ensure_staff_users(settings: EngineSettings, path: Path = ROLES_PATH) -> list[str]:
-    """Write (or overwrite) the staff users into Operate's user index; their ids."""
+    """Write (or overwrite) the staff users into Operate's and Tasklist's user indexes; their ids."""
     users = staff_users(settings, path)
     async with httpx.AsyncClient(base_url=settings.search_url, timeout=30) as search:
         aliases = (await search.get("/_cat/aliases", params={"format": "json"})).json()
-        index = next((a["index"] for a in aliases if USER_INDEX_ALIAS.match(a["alias"])), None)
-        if index is None:
-            raise EngineError(f"engine: Operate's user index is missing in OpenSearch at {settings.search_url}")
-        lines = [line for user in users for line in ({"index": {"_index": index, "_id": user["id"]}}, user)]
+        indexes = []
+        for app, pattern in USER_INDEX_ALIASES.items():
+            index = next((a["index"] for a in aliases if pattern.match(a["alias"])), None)
+            if index is None:
+                raise EngineError(f"engine: {app}'s user index is missing in OpenSearch at {settings.search_url}")
+            indexes.append(index)
+        lines = [
+            line for index in indexes for user in users
+            for line in ({"index": {"_index": index, "_id": user["id"]}}, user)
+        ]
         body = "".join(f"{json.dumps(line, ensure_ascii=False)}\n" for line in lines)
         response = await search.post("/_bulk", params={"refresh": "true"}, content=body,
                                      headers={"Content-Type": "application/x-ndjson"})
         if response.status_code >= 400 or response.json().get("errors"):
-            raise EngineError(f"engine: could not write the staff users into {index}: {response.text[:500]}")
+            raise EngineError(f"engine: could not write the staff users into {indexes}: {response.text[:500]}")
     return [str(user["id"]) for user in users]
-

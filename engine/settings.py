@@ -20,8 +20,14 @@ class EngineSettings(BaseSettings):
     command_port: int = 26501
     internal_port: int = 26502
     heap: str = "1024m"
+    # webapps mode: Operate and Tasklist as their own applications (bin/operate, bin/tasklist)
+    operate_port: int = 8081
+    operate_management_port: int = 9611
+    tasklist_port: int = 8082
+    tasklist_management_port: int = 9612
+    webapp_heap: str = "512m"
     controlled_clock: bool = False
-    # webapps mode: OpenSearch + bin/camunda (broker, Operate, Tasklist); off = broker only (fast, tests)
+    # webapps mode: OpenSearch + bin/broker + bin/operate + bin/tasklist; off = broker only (fast, tests)
     webapps: bool = True
     search_http_port: int = 9200
     search_transport_port: int = 9300
@@ -42,6 +48,14 @@ class EngineSettings(BaseSettings):
     @property
     def management_url(self) -> str:
         return f"http://{self.host}:{self.management_port}"
+
+    @property
+    def operate_url(self) -> str:
+        return f"http://{self.host}:{self.operate_port}"
+
+    @property
+    def tasklist_url(self) -> str:
+        return f"http://{self.host}:{self.tasklist_port}"
 
     @property
     def search_url(self) -> str:
@@ -83,5 +97,9 @@ class EngineSettings(BaseSettings):
             "command API": self.command_port, "internal API": self.internal_port,
         }
         if self.webapps:
-            ports |= {"OpenSearch HTTP": self.search_http_port, "OpenSearch transport": self.search_transport_port}
+            ports |= {
+                "Operate": self.operate_port, "Operate management": self.operate_management_port,
+                "Tasklist": self.tasklist_port, "Tasklist management": self.tasklist_management_port,
+                "OpenSearch HTTP": self.search_http_port, "OpenSearch transport": self.search_transport_port,
+            }
         return ports

@@ -21,10 +21,7 @@ def present_components() -> list[str]:
 
 
 def start_component(name: str, settings: EngineSettings) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    if name == "intake" and settings.webapps:  # the REST API wants the web login in this mode
-        env.setdefault("INTAKE_ENGINE_USER", settings.web_user)
-        env.setdefault("INTAKE_ENGINE_PASSWORD", settings.web_password)
+    env = dict(os.environ)  # REST API v2 needs no login (bin/broker); intake's engine_user stays unset
     env.setdefault("INTAKE_ENGINE_REST_URL", settings.rest_url)
     return subprocess.Popen([sys.executable, "-m", name], env=env)
 
@@ -43,8 +40,9 @@ def stop_components(children: list[subprocess.Popen[bytes]], grace_s: float = 30
 def banner(settings: EngineSettings, components: list[str]) -> str:
     login = f"(login {settings.web_user}/{settings.web_password})"
     webapps = [
-        f"  Operate             {settings.rest_url}/operate  {login}",
-        f"  Tasklist            {settings.rest_url}/tasklist  (same login)",
+        f"  Operate             {settings.operate_url}/operate  {login}",
+        f"  Tasklist            {settings.tasklist_url}/tasklist  (same login; staff: one user per group of "
+        "catalog/roles.yaml)",
         f"  OpenSearch          {settings.search_url}",
     ] if settings.webapps else [
         "  Operate / Tasklist  off (broker-only mode, ENGINE_WEBAPPS=0)",
@@ -52,7 +50,7 @@ def banner(settings: EngineSettings, components: list[str]) -> str:
     return "\n".join([
         "",
         "ESRA process automation is running:",
-        f"  Zeebe REST API v2   {settings.rest_url}/v2/topology{'  ' + login if settings.webapps else ''}",
+        f"  Zeebe REST API v2   {settings.rest_url}/v2/topology",
         f"  Zeebe gRPC          {settings.grpc_address}",
         f"  Engine health       {settings.management_url}/actuator/health/readiness",
         *webapps,

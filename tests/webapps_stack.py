@@ -1,4 +1,4 @@
-"""One full webapps stack (OpenSearch + bin/camunda with Operate and Tasklist) per test session.
+"""One full webapps stack (OpenSearch, bin/broker, bin/operate, bin/tasklist) per test session.
 
 tests/process/test_webapps.py and tests/browser/ share it: whichever asks first starts it, the
 session's end stops it, so two full stacks never run at once (the machine has two cores). Ports
@@ -41,6 +41,7 @@ def webapps_stack(request: pytest.FixtureRequest) -> EngineSettings:
         run_dir=run_dir / "engine", webapps=True,
         resource_dirs=(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms", models),
         rest_port=28180, grpc_port=46600, management_port=29700, command_port=46601, internal_port=46602,
+        operate_port=28181, operate_management_port=29711, tasklist_port=28182, tasklist_management_port=29712,
         search_http_port=9290, search_transport_port=9390,
     )
 
@@ -51,7 +52,7 @@ def webapps_stack(request: pytest.FixtureRequest) -> EngineSettings:
 
     request.addfinalizer(stop)
     result = asyncio.run(launcher.up(settings))
-    print(f"\nwebapps engine (OpenSearch + Camunda) started in {result.seconds:.1f}s")
+    print(f"\nwebapps engine (OpenSearch, broker, Operate, Tasklist) started in {result.seconds:.1f}s")
     _running.append(settings)
     return settings
 

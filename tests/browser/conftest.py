@@ -1,6 +1,6 @@
 """Browser tests of Tasklist and Operate on the session's full stack (tests/webapps_stack.py).
 
-Around the stack: an intake of its own (the real catalogue, logging into the engine as demo) and
+Around the stack: an intake of its own (the real catalogue; the broker's REST API needs no login) and
 the real workers as `python -m workers` in a subprocess, pointed at the session's sandbox. A
 subprocess because the worker runtime installs its services process-wide: a second runtime in
 the test process would swap the catalogue under the session engine's workers. Chromium is
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
-from pydantic import SecretStr
 
+from engine import launcher
 from engine.api import CamundaApi
 from engine.records import RecordLog
 from engine.settings import PROJECT_ROOT, EngineSettings
@@ -49,15 +49,14 @@ def stack_records(stack: EngineSettings) -> RecordLog:
 
 @pytest.fixture(scope="session")
 async def stack_api(stack: EngineSettings) -> AsyncIterator[CamundaApi]:
-    async with CamundaApi(stack.rest_url, credentials=(stack.web_user, stack.web_password)) as client:
+    async with launcher.api_for(stack) as client:  # /v2 open; Operate and Tasklist as demo
         yield client
 
 
 @pytest.fixture(scope="session")
 async def stack_intake(stack: EngineSettings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AppServer]:
     settings = IntakeSettings(
-        port=free_port(), engine_rest_url=stack.rest_url, engine_user=stack.web_user,
-        engine_password=SecretStr(stack.web_password), catalog_dir=PROJECT_ROOT / "catalog",
+        port=free_port(), engine_rest_url=stack.rest_url, catalog_dir=PROJECT_ROOT / "catalog",
         database_path=tmp_path_factory.mktemp("stack-intake") / "intake.sqlite",
     )
     server = AppServer(create_app(settings), settings.host, settings.port)

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-import yaml
 
 from engine import java, opensearch, search_node
 from engine.config import engine_config
@@ -128,22 +127,6 @@ def test_missing_search_java_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     assert "no Java 17-21 JDK found for OpenSearch" in str(error.value)
     assert "temurin-25 (25)" in str(error.value)
     assert "\n" not in str(error.value)
-
-
-def test_webapps_config_has_both_exporters_and_the_search_store(tmp_path: Path) -> None:
-    settings = EngineSettings(run_dir=tmp_path, controlled_clock=True, search_http_port=9290)
-
-    config = engine_config(settings, tmp_path / "exporter.jar")
-
-    assert config["zeebe"]["clock"]["controlled"] is True
-    assert set(config["zeebe"]["broker"]["exporters"]) == {"recordfile", "opensearch"}
-    assert config["zeebe"]["broker"]["exporters"]["opensearch"]["args"]["url"] == "http://127.0.0.1:9290"
-    camunda = config["camunda"]
-    assert camunda["database"]["type"] == "opensearch"
-    assert camunda["operate"]["importer"] == {"readerBackoff": 1000, "schedulerBackoff": 1000}
-    assert camunda["tasklist"]["openSearch"]["url"] == camunda["operate"]["opensearch"]["url"] == settings.search_url
-    assert camunda["tasklist"]["zeebe"] == {"gatewayAddress": settings.grpc_address, "restAddress": settings.rest_url}
-    assert "&id" not in yaml.safe_dump(config), "no YAML anchors in the written file"
 
 
 def test_broker_only_config_and_ports_have_no_search_store(tmp_path: Path) -> None:
