@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Submit a portal request for a synthetic citizen to the running stack (make run), then follow it in
-# Operate (http://127.0.0.1:8080/operate, demo/demo) and in the sandbox's inbox of received SMS.
+# Operate (http://127.0.0.1:8081/operate, demo/demo) and in the SMS the sandbox received.
 # Usage: bash tools/submit-demo-request.sh [service-code]
 # The default, criminal-record-certificate, needs one document: until document reduction lands, staff
-# confirm it in Tasklist (group service-centre-staff); then the police (sandbox) approve after 5 s.
+# complete it in Tasklist (http://127.0.0.1:8082/tasklist as service-centre-staff / demo); then the police
+# (sandbox) approve after 5 s.
 # address-reference runs through without any person.
 set -euo pipefail
 service="${1:-criminal-record-certificate}"
