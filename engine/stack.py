@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import httpx
 import structlog
 
 from engine import launcher
@@ -14,6 +15,11 @@ from engine.settings import PROJECT_ROOT, EngineSettings
 
 log = structlog.get_logger(__name__)
 COMPONENTS = ("sandbox", "intake", "workers")  # start order: what others call comes first
+HEALTH_URLS = {  # default ports of each component's /health
+    "sandbox": "http://127.0.0.1:8090/health",
+    "intake": "http://127.0.0.1:8070/health",
+    "workers": "http://127.0.0.1:9464/health",
+}
 
 
 def present_components() -> list[str]:
@@ -65,10 +71,26 @@ def banner(settings: EngineSettings, components: list[str]) -> str:
     ])
 
 
+def wait_healthy(components: list[str], children: list[subprocess.Popen[bytes]], timeout_s: float = 60.0) -> None:
+    """Print the banner only once each component answers /health (a URL the user may open at once)."""
+    deadline = time.monotonic() + timeout_s
+    for name, child in zip(components, children, strict=True):
+        while time.monotonic() < deadline and child.poll() is None:
+            try:
+                if httpx.get(HEALTH_URLS[name], timeout=1).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            log.warning("stack.component_not_healthy", component=name)
+
+
 def run(settings: EngineSettings) -> int:
     result = asyncio.run(launcher.up(settings))
     components = present_components()
     children = [start_component(name, settings) for name in components]
+    wait_healthy(components, children)
     print(banner(settings, components), flush=True)
     stopping = False
 
