@@ -33,14 +33,18 @@ def validated(model: type[M], data: Any, where: str) -> M:
         raise CatalogError(f"{where}: field {field}: {first['msg']}") from error
 
 
-def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+def load_agencies(directory: Path = CATALOG_DIR) -> dict[str, Agency]:
     agencies_file = directory / "agencies.yaml"
-    agencies = {
+    return {
         a.id: a for a in (
             validated(Agency, entry, f"{agencies_file.name}: agency {entry.get('id', '?')}")
             for entry in read_yaml(agencies_file)["agencies"]
         )
     }
+
+
+def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+    agencies = load_agencies(directory)
     services: dict[str, Service] = {}
     for path in sorted((directory / "services").glob("*.yaml")):
         data = read_yaml(path)

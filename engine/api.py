@@ -1,8 +1,7 @@
 """The one thin client of the Orchestration Cluster REST API v2 (plus the management port), and of
 Operate's and Tasklist's own /v1 APIs.
 
-The broker's REST API v2 needs no login (the launcher runs bin/broker; `credentials` remain for an
-engine that wants one, such as 8.6's single application with the `auth` profile). Operate and
+The broker's REST API v2 needs no login (the launcher runs bin/broker, bound to loopback). Operate and
 Tasklist run standalone, each on its own base URL behind its own login: a session cookie plus
 the X-CSRF-TOKEN header `/api/login` returns. A `WebSession` logs in by itself before its first
 call and again when the session expires.
@@ -63,15 +62,15 @@ class WebSession:
 
 
 class CamundaApi:
-    """REST API v2 at `rest_url`; Operate's and Tasklist's APIs at `operate_url` / `tasklist_url`
-    (logged in with `web_credentials`), or at `rest_url` with `credentials` when not given."""
+    """REST API v2 at `rest_url` (no login); Operate's and Tasklist's APIs at `operate_url` /
+    `tasklist_url`, logged in with `web_credentials` (broker-only mode has neither)."""
 
     def __init__(
         self, rest_url: str, management_url: str | None = None, timeout_s: float = 15.0,
-        credentials: tuple[str, str] | None = None, operate_url: str | None = None,
-        tasklist_url: str | None = None, web_credentials: tuple[str, str] | None = None,
+        operate_url: str | None = None, tasklist_url: str | None = None,
+        web_credentials: tuple[str, str] | None = None,
     ) -> None:
-        self._rest = WebSession(rest_url, credentials, timeout_s)
+        self._rest = WebSession(rest_url, None, timeout_s)
         self._http = self._rest.http
         self._management_url = management_url
         self.operate = WebSession(operate_url, web_credentials, timeout_s) if operate_url else self._rest
@@ -91,10 +90,6 @@ class CamundaApi:
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         return await self._rest.request(method, path, **kwargs)
-
-    async def login(self, user: str, password: str) -> None:
-        """Log in on the REST API's base URL (an engine with login on /v2)."""
-        await self._rest.login(user, password)
 
     async def webapps_ready(self) -> bool:
         """Operate's and Tasklist's login pages answer 200."""

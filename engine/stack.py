@@ -27,7 +27,7 @@ def present_components() -> list[str]:
 
 
 def start_component(name: str, settings: EngineSettings) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)  # REST API v2 needs no login (bin/broker); intake's engine_user stays unset
+    env = dict(os.environ)
     env.setdefault("INTAKE_ENGINE_REST_URL", settings.rest_url)
     return subprocess.Popen([sys.executable, "-m", name], env=env)
 

@@ -24,8 +24,7 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     registry = Registry(settings.database_path)
     catalog = load_catalog(settings.catalog_dir)
     callers = {c.key.get_secret_value(): c for c in settings.callers}
-    credentials = (settings.engine_user, settings.engine_password.get_secret_value()) if settings.engine_user else None
-    engine = CamundaApi(settings.engine_rest_url, credentials=credentials)
+    engine = CamundaApi(settings.engine_rest_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -4,10 +4,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from workers.systems import AGENCIES, PROJECT_ROOT
+from workers.systems import PROJECT_ROOT, agency_ids
 
 
 class CallerKind(StrEnum):
@@ -27,7 +27,7 @@ def sandbox_callers() -> list[Caller]:
         Caller(name="e-mongolia-portal", kind=CallerKind.PORTAL, key=SecretStr("sandbox-portal-key")),
         Caller(name="workers", kind=CallerKind.WORKERS, key=SecretStr("sandbox-workers-key")),
     ]
-    callers += [Caller(name=a, kind=CallerKind.AGENCY, key=SecretStr(f"sandbox-intake-{a}-key")) for a in AGENCIES]
+    callers += [Caller(name=a, kind=CallerKind.AGENCY, key=SecretStr(f"sandbox-intake-{a}-key")) for a in agency_ids()]
     return callers
 
 
@@ -38,12 +38,9 @@ class IntakeSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8070
     engine_rest_url: str = "http://127.0.0.1:8080"
-    # The engine's REST API needs a login when Operate/Tasklist run (webapps mode); broker-only needs none.
-    engine_user: str | None = None
-    engine_password: SecretStr = SecretStr("")
     database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"
     catalog_dir: Path = PROJECT_ROOT / "catalog"
-    callers: list[Caller] = sandbox_callers()
+    callers: list[Caller] = Field(default_factory=sandbox_callers)
 
     @model_validator(mode="after")
     def no_sandbox_keys_in_production(self) -> "IntakeSettings":

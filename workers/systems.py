@@ -2,28 +2,32 @@
 
 from pathlib import Path
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 
+from catalog.loader import load_agencies
 from workers.clients.agencies import AgencyEndpoint
 
 SANDBOX = "http://127.0.0.1:8090"
 SANDBOX_SECRET_PREFIX = "sandbox-"
-AGENCIES = ("state-registration", "land-agency", "tax-authority", "police", "social-insurance",
-            "capital-governor", "specialized-inspection")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def agency_ids() -> list[str]:
+    """The agencies of the service catalogue (catalog/agencies.yaml): each needs an endpoint."""
+    return list(load_agencies())
 
 
 def sandbox_agencies() -> dict[str, AgencyEndpoint]:
     return {
         agency: AgencyEndpoint(url=f"{SANDBOX}/agencies/{agency}", api_key=SecretStr(f"sandbox-{agency}-key"))
-        for agency in AGENCIES
+        for agency in agency_ids()
     }
 
 
 class Systems(BaseModel):
     xyp_url: str = SANDBOX
     xyp_token: SecretStr = SecretStr("sandbox-xyp-token")
-    agencies: dict[str, AgencyEndpoint] = sandbox_agencies()
+    agencies: dict[str, AgencyEndpoint] = Field(default_factory=sandbox_agencies)
     sms_url: str = SANDBOX
     inbox_url: str = SANDBOX
     smtp_host: str = "127.0.0.1"

@@ -27,7 +27,7 @@ from sandbox.server import Sandbox
 from tests.conftest import free_port
 from tests.servers import AppServer
 from tests.webapps_stack import webapps_stack
-from workers.systems import AGENCIES
+from workers.systems import agency_ids
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -71,7 +71,7 @@ def stack_workers(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m workers` against the stack, every external system in the sandbox, the real catalogue."""
     folder = tmp_path_factory.mktemp("stack-workers")
-    agencies = {a: {"url": f"{sandbox.http_url}/agencies/{a}", "api_key": f"sandbox-{a}-key"} for a in AGENCIES}
+    agencies = {a: {"url": f"{sandbox.http_url}/agencies/{a}", "api_key": f"sandbox-{a}-key"} for a in agency_ids()}
     env = os.environ | {
         "WORKERS_GATEWAY_ADDRESS": stack.grpc_address, "WORKERS_METRICS_PORT": str(free_port()),
         "WORKERS_LOG_FORMAT": "json", "WORKERS_BACKOFF_BASE_MS": "200", "WORKERS_BACKOFF_MAX_MS": "2000",
