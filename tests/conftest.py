@@ -44,9 +44,11 @@ def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
     if os.environ.get("ENGINE_EXTERNAL") == "1":
         yield EngineSettings()
         return
+    shift = int(os.environ.get("TEST_ENGINE_PORT_SHIFT", "0"))  # lets two test sessions run side by side
     settings = EngineSettings(
         run_dir=tmp_path_factory.mktemp("engine"), controlled_clock=True, webapps=False,
-        rest_port=18080, grpc_port=36500, management_port=19600, command_port=36501, internal_port=36502,
+        rest_port=18080 + shift, grpc_port=36500 + shift, management_port=19600 + shift,
+        command_port=36501 + shift, internal_port=36502 + shift,
         resource_dirs=(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms", TEST_RESOURCES),
     )
     result = asyncio.run(launcher.up(settings))
