@@ -1,11 +1,17 @@
-"""Mongolian texts sent to citizens at each status change, and the message id that makes sending idempotent."""
+"""Mongolian texts sent to citizens at each status change, and the message id that makes sending idempotent.
+
+Each process keeps its texts in a module of its own; TEMPLATES joins them.
+"""
 
 from dataclasses import dataclass
-from typing import Literal
+from string import Formatter
 
-Status = Literal["received", "forwarded", "information-needed", "rejected", "completed"]
+from workers.domain.complaint_texts import COMPLAINT_TEMPLATES
+from workers.domain.document_texts import DOCUMENT_TEMPLATES
 
-TEMPLATES: dict[Status, tuple[str, str]] = {
+Template = tuple[str, str]  # title, text with {placeholders}
+
+SERVICE_TEMPLATES: dict[str, Template] = {
     "received": (
         "Хүсэлт хүлээн авлаа",
         "Таны {service} хүсэлтийг хүлээн авлаа. Хүсэлтийн дугаар: {case}.",
@@ -28,6 +34,9 @@ TEMPLATES: dict[Status, tuple[str, str]] = {
     ),
 }
 
+TEMPLATES: dict[str, Template] = SERVICE_TEMPLATES | DOCUMENT_TEMPLATES | COMPLAINT_TEMPLATES
+STANDARD_FIELDS = {"case", "service", "agency", "stage", "reason"}
+
 
 @dataclass(frozen=True)
 class Notification:
@@ -36,10 +45,23 @@ class Notification:
     text: str
 
 
-def compose(status: Status, case: str, service: str = "", agency: str = "", stage: int | None = None,
-            reason: str = "") -> Notification:
-    """One message per case, status (and stage): its id is what receivers use to drop repeats."""
+def placeholders(status: str) -> set[str]:
+    _, body = TEMPLATES[status]
+    return {name for _, name, _, _ in Formatter().parse(body) if name}
+
+
+def compose(status: str, case: str, service: str = "", agency: str = "", stage: int | None = None,
+            reason: str = "", key: str | None = None, fields: dict[str, str] | None = None) -> Notification:
+    """One message per case, status, stage and key: its id is what receivers use to drop repeats.
+
+    `key` tells apart messages of one status that are meant to go out more than once (a second upload
+    request, say); `fields` fill a template's own placeholders.
+    """
     title, body = TEMPLATES[status]
-    suffix = f"-{stage}" if stage is not None else ""
-    text = body.format(case=case, service=service, agency=agency, stage=stage or "", reason=reason or "тодорхойгүй")
-    return Notification(message_id=f"{case}-{status}{suffix}", title=title, text=text)
+    suffix = (f"-{stage}" if stage is not None else "") + (f"-{key}" if key else "")
+    values = {"case": case, "service": service, "agency": agency, "stage": stage or "",
+              "reason": reason or "тодорхойгүй"} | (fields or {})
+    missing = placeholders(status) - values.keys()
+    if missing:
+        raise KeyError(f"the {status!r} text needs {sorted(missing)}")
+    return Notification(message_id=f"{case}-{status}{suffix}", title=title, text=body.format(**values))

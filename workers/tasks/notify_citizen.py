@@ -1,10 +1,11 @@
 """notify-citizen: tell the citizen about a status change, on the channel their contacts allow, once."""
 
 import structlog
+from pydantic import Field, field_validator
 from pyzeebe import ZeebeTaskRouter
 
 from workers import services
-from workers.domain.notifications import Status, compose
+from workers.domain.notifications import TEMPLATES, compose
 from workers.domain.sms_segments import count_segments
 from workers.handler import JobContext, job_task
 from workers.metrics import NOTIFICATIONS, SMS_SEGMENTS
@@ -17,7 +18,9 @@ log = structlog.get_logger(__name__)
 
 class StatusChange(ProcessVariables):
     case_number: str
-    notification_status: Status
+    notification_status: str
+    notification_key: str | None = None  # tells apart repeated messages of one status
+    notification_fields: dict[str, str] = Field(default_factory=dict)  # a template's own placeholders
     register_number: str
     phone: str | None = None
     email: str | None = None
@@ -25,6 +28,13 @@ class StatusChange(ProcessVariables):
     stage: Stage | None = None
     rejection_reason: str | None = None
     decision_reason: str | None = None
+
+    @field_validator("notification_status")
+    @classmethod
+    def status_has_text(cls, status: str) -> str:
+        if status not in TEMPLATES:
+            raise ValueError(f"no text for status {status!r}; add it to workers/domain/*_texts.py")
+        return status
 
 
 class NotificationSent(ProcessVariables):
@@ -39,6 +49,7 @@ async def notify_citizen(change: StatusChange, _: JobContext) -> NotificationSen
         change.notification_status, change.case_number, service=change.service_name,
         agency=stage.agency_name if stage else "", stage=stage.number if stage else None,
         reason=change.rejection_reason or change.decision_reason or "",
+        key=change.notification_key, fields=change.notification_fields,
     )
     notifier = services.current().notifier
     if change.phone:
