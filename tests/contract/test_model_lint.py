@@ -17,6 +17,12 @@ def test_model_passes_bpmnlint(path: Path, run_modeling_tool: RunTool) -> None:
     assert result.returncode == 0, f"bpmnlint rejected {path.name}:\n{result.stdout}{result.stderr}"
 
 
+def test_models_linted_together_do_not_see_each_others_elements(run_modeling_tool: RunTool) -> None:
+    """Models share ids (ReceiveTask_AwaitSatisfaction, say); one run over all must judge each on its own."""
+    result = run_modeling_tool("lint-models.mjs", *BPMN_FILES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- The linter must reject broken models ---------------------------------------------------
 
 _VALID = """<?xml version="1.0" encoding="UTF-8"?>

@@ -28,12 +28,14 @@ if (files.length === 0) {
 }
 
 const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-// Resolve rules/plugins from this tool's node_modules, whatever the cwd is.
-const linter = new Linter({ config, resolver: new NodeResolver({ require }) });
-const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
 
 /** Lint one file; returns a list of { id, category, message, rule }. */
 async function lintFile(file) {
+  // A moddle and a linter per file: rules such as no-duplicate-sequence-flows keep state between
+  // runs, and would report another file's flows with the same ids as duplicates.
+  const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
+  // Resolve rules/plugins from this tool's node_modules, whatever the cwd is.
+  const linter = new Linter({ config, resolver: new NodeResolver({ require }) });
   let parsed;
   try {
     parsed = await moddle.fromXML(readFileSync(file, 'utf8'));
