@@ -1,6 +1,7 @@
 """What a service is, validated when the catalogue is loaded. Endpoints and keys live in settings, not here."""
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Literal, Self
 
@@ -53,6 +54,34 @@ class RequiredDocument(Strict):
         return self
 
 
+DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def duration_seconds(value: str) -> int:
+    """Seconds of an ISO-8601 duration in days, hours, minutes and seconds (what Zeebe's timers take)."""
+    match = DURATION.fullmatch(value)
+    if match is None or value in ("P", "PT") or value.endswith("T"):
+        raise ValueError(f"{value!r} is not an ISO-8601 duration like P3D or PT12H")
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+class DocumentCollection(Strict):
+    """How long DocumentReductionProcess waits for the citizen (ISO-8601 durations, used by its timers)."""
+
+    consent_within: str = "P2D"  # answer to the registry-consent question
+    reminder_after: str = "P3D"  # an upload asked for and not received: remind once
+    expire_after: str = "P7D"  # then the document counts as missing
+
+    @model_validator(mode="after")
+    def reminder_comes_first(self) -> Self:
+        consent, reminder, expiry = (duration_seconds(d) for d in
+                                     (self.consent_within, self.reminder_after, self.expire_after))
+        if min(consent, reminder, expiry) <= 0 or reminder >= expiry:
+            raise ValueError("durations must be positive and reminder_after shorter than expire_after")
+        return self
+
+
 class Stage(Strict):
     agency: str = Field(pattern=CODE)
     task_mn: str
@@ -79,6 +108,7 @@ class Service(Strict):
     channels: list[Channel] = Field(min_length=1)
     reference_source: str | None = None
     documents: list[RequiredDocument] = []
+    document_collection: DocumentCollection = DocumentCollection()
     stages: list[Stage] = []
     sla: Sla
 
@@ -139,6 +169,15 @@ class Reminders(Strict):
         return self
 
 
+class ReforwardingDeadline(Strict):
+    days: int = Field(ge=1, le=365)
+    kind: DeadlineKind
+
+
+class SatisfactionRule(Strict):
+    answer_days: int = Field(ge=1, le=90)
+
+
 class CalendarOverride(Strict):
     date: dt.date
     reason: str = Field(min_length=1)
@@ -179,6 +218,8 @@ class ComplaintRules(Strict):
     legal_deadline: LegalDeadline
     extension: ExtensionRule
     reminders: Reminders
+    reforwarding: ReforwardingDeadline = ReforwardingDeadline(days=10, kind=DeadlineKind.WORKING)
+    satisfaction: SatisfactionRule = SatisfactionRule(answer_days=7)
     calendar: CalendarOverrides = CalendarOverrides()
 
     @model_validator(mode="after")

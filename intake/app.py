@@ -13,9 +13,18 @@ from catalog import load_catalog
 from catalog.model import Channel
 from engine.api import CamundaApi, CamundaApiError
 from intake import messages
+from intake.complaints import complaints_router
 from intake.registry import Registry
-from intake.schemas import AgencyDecision, Forwarding, InformationReply, SatisfactionReply, ServiceRequest
+from intake.schemas import (
+    AgencyDecision,
+    Forwarding,
+    InformationReply,
+    SatisfactionReply,
+    ServiceRequest,
+    WalkInCase,
+)
 from intake.settings import Caller, CallerKind, IntakeSettings
+from intake.uploads import documents_router
 
 MESSAGE_TTL = timedelta(days=1)  # buffered: a reply may arrive before the process waits for it
 
@@ -113,6 +122,10 @@ def create_app(settings: IntakeSettings) -> FastAPI:
     async def forwarding(body: Forwarding, _: Annotated[Caller, Depends(caller_of(CallerKind.WORKERS))]) -> None:
         registry.record_forwarding(body.case_number, body.stage, body.agency)
 
+    @app.post("/internal/cases", status_code=204)
+    async def walk_in_case(body: WalkInCase, _: Annotated[Caller, Depends(caller_of(CallerKind.WORKERS))]) -> None:
+        registry.register_walk_in(body.case_number, body.service_code)
+
     @app.get("/v1/service-requests/{case_number}")
     async def request_status(case_number: str,
                              _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]) -> dict[str, Any]:
@@ -120,6 +133,10 @@ def create_app(settings: IntakeSettings) -> FastAPI:
         if not registry.known(case_number) and not stages:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_number}")
         return {"caseNumber": case_number, "forwardedStages": stages}
+
+    app.include_router(complaints_router(registry, catalog, engine, caller_of, publish_once, MESSAGE_TTL))
+
+    app.include_router(documents_router(settings, registry, catalog, engine, caller_of, publish_once, MESSAGE_TTL))
 
     @app.get("/health")
     async def health() -> dict[str, str]:

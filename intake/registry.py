@@ -21,7 +21,7 @@ class Registry:
                 CREATE TABLE IF NOT EXISTS handled_messages (message_id TEXT PRIMARY KEY, at TEXT);
             """)
 
-    def open_case(self, request_id: str, service_code: str) -> tuple[str, bool]:
+    def open_case(self, request_id: str, service_code: str, prefix: str = "ESR") -> tuple[str, bool]:
         """The case number for this portal request id, and whether it is new (a repeat returns the same)."""
         with self._lock, self._db:
             row = self._db.execute("SELECT case_number FROM cases WHERE request_id = ?", (request_id,)).fetchone()
@@ -31,9 +31,17 @@ class Registry:
                 "INSERT INTO cases (request_id, service_code, created_at) VALUES (?, ?, ?)",
                 (request_id, service_code, now()),
             )
-            case_number = f"ESR-{datetime.now(UTC).year}-{cursor.lastrowid:06d}"
+            case_number = f"{prefix}-{datetime.now(UTC).year}-{cursor.lastrowid:06d}"
             self._db.execute("UPDATE cases SET case_number = ? WHERE number = ?", (case_number, cursor.lastrowid))
             return case_number, True
+
+    def register_walk_in(self, case_number: str, service_code: str) -> None:
+        """A case numbered at a service centre (register-case): intake accepts its uploads and links too."""
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO cases (case_number, request_id, service_code, created_at) VALUES (?, ?, ?, ?)",
+                (case_number, f"walk-in:{case_number}", service_code, now()),
+            )
 
     def record_forwarding(self, case_number: str, stage: int, agency: str) -> None:
         with self._lock, self._db:
@@ -48,6 +56,12 @@ class Registry:
     def known(self, case_number: str) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM cases WHERE case_number = ?", (case_number,)).fetchone() is not None
+
+    def service_of(self, case_number: str) -> str | None:
+        """The service code a case was opened for (complaints are opened for "complaint"), None if unknown."""
+        with self._lock:
+            row = self._db.execute("SELECT service_code FROM cases WHERE case_number = ?", (case_number,)).fetchone()
+        return str(row[0]) if row else None
 
     def forwardings(self, case_number: str) -> list[dict[str, object]]:
         with self._lock:

@@ -66,3 +66,8 @@ class Forwarding(Body):
     case_number: str
     stage: int = Field(ge=1, le=10)
     agency: str
+
+
+class WalkInCase(Body):
+    case_number: str = Field(min_length=1, max_length=64)
+    service_code: str = Field(min_length=1, max_length=64)  # "complaint" for complaints

@@ -5,7 +5,6 @@ Each test isolates itself by the process instance it starts; nothing is shared b
 
 import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from intake.app import create_app
 from intake.settings import IntakeSettings
 from sandbox.server import Sandbox
 from sandbox.settings import SandboxSettings
-from tests.servers import AppServer
+from tests.servers import AppServer, free_port
 from tests.smoke_tasks import router as smoke_router
+from tests.stack_fixtures import stack, stack_api, stack_intake, stack_records, stack_workers  # noqa: F401
 from workers.clients.agencies import AgencyEndpoint
 from workers.logs import configure_logging
 from workers.runtime import WorkerRuntime
@@ -30,12 +30,6 @@ from workers.tasks import ROUTERS
 
 TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
 TEST_CATALOG = TEST_RESOURCES / "catalog"  # doc-less services: document collection is tested on its own
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +88,7 @@ async def intake(
     settings = IntakeSettings(
         port=intake_port, engine_rest_url=engine_settings.rest_url, catalog_dir=TEST_CATALOG,
         database_path=tmp_path_factory.mktemp("intake") / "intake.sqlite",
+        upload_dir=tmp_path_factory.mktemp("uploads"),
     )
     server = AppServer(create_app(settings), settings.host, settings.port)
     await server.start()

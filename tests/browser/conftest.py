@@ -1,33 +1,15 @@
-"""Browser tests of Tasklist and Operate on the session's full stack (tests/webapps_stack.py).
+"""Browser tests of Tasklist and Operate on the session's full stack (tests/stack_fixtures.py).
 
-Around the stack: an intake of its own (the real catalogue; the broker's REST API needs no login) and
-the real workers as `python -m workers` in a subprocess, pointed at the session's sandbox. A
-subprocess because the worker runtime installs its services process-wide: a second runtime in
-the test process would swap the catalogue under the session engine's workers. Chromium is
-Debian's (/usr/bin/chromium); Playwright never downloads a browser here.
+Chromium is Debian's (/usr/bin/chromium); Playwright never downloads a browser here.
 """
 
-import json
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from engine import launcher
-from engine.api import CamundaApi
-from engine.records import RecordLog
-from engine.settings import PROJECT_ROOT, EngineSettings
-from intake.app import create_app
-from intake.settings import IntakeSettings
-from sandbox.server import Sandbox
-from tests.conftest import free_port
-from tests.servers import AppServer
-from tests.webapps_stack import webapps_stack
-from workers.systems import agency_ids
+from engine.settings import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,63 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest) -> EngineSettings:
-    return webapps_stack(request)
-
-
-@pytest.fixture(scope="session")
-def stack_records(stack: EngineSettings) -> RecordLog:
-    return RecordLog(stack.records_path)
-
-
-@pytest.fixture(scope="session")
-async def stack_api(stack: EngineSettings) -> AsyncIterator[CamundaApi]:
-    async with launcher.api_for(stack) as client:  # /v2 open; Operate and Tasklist as demo
-        yield client
-
-
-@pytest.fixture(scope="session")
-async def stack_intake(stack: EngineSettings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AppServer]:
-    settings = IntakeSettings(
-        port=free_port(), engine_rest_url=stack.rest_url, catalog_dir=PROJECT_ROOT / "catalog",
-        database_path=tmp_path_factory.mktemp("stack-intake") / "intake.sqlite",
-    )
-    server = AppServer(create_app(settings), settings.host, settings.port)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture(scope="session")
-def stack_workers(
-    stack: EngineSettings, sandbox: Sandbox, stack_intake: AppServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`python -m workers` against the stack, every external system in the sandbox, the real catalogue."""
-    folder = tmp_path_factory.mktemp("stack-workers")
-    agencies = {a: {"url": f"{sandbox.http_url}/agencies/{a}", "api_key": f"sandbox-{a}-key"} for a in agency_ids()}
-    env = os.environ | {
-        "WORKERS_GATEWAY_ADDRESS": stack.grpc_address, "WORKERS_METRICS_PORT": str(free_port()),
-        "WORKERS_LOG_FORMAT": "json", "WORKERS_BACKOFF_BASE_MS": "200", "WORKERS_BACKOFF_MAX_MS": "2000",
-        "WORKERS_LONG_POLL_MS": "2000",
-        "WORKERS_SYSTEMS__XYP_URL": sandbox.http_url, "WORKERS_SYSTEMS__SMS_URL": sandbox.http_url,
-        "WORKERS_SYSTEMS__INBOX_URL": sandbox.http_url, "WORKERS_SYSTEMS__SMTP_PORT": str(sandbox.settings.smtp_port),
-        "WORKERS_SYSTEMS__INTAKE_URL": stack_intake.url, "WORKERS_SYSTEMS__AGENCIES": json.dumps(agencies),
-        "WORKERS_SYSTEMS__OUTBOX_PATH": str(folder / "outbox.sqlite"),
-        "WORKERS_SYSTEMS__CATALOG_DIR": str(PROJECT_ROOT / "catalog"),
-    }
-    with (folder / "workers.log").open("wb") as log:
-        workers = subprocess.Popen([sys.executable, "-m", "workers"], cwd=PROJECT_ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    yield workers
-    workers.terminate()
-    try:
-        workers.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        workers.kill()
-        workers.wait()
 
 
 @pytest.fixture(scope="session")

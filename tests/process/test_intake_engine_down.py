@@ -10,9 +10,9 @@ import pytest
 from engine.settings import EngineSettings
 from intake.app import create_app
 from intake.settings import IntakeSettings
-from tests.conftest import TEST_CATALOG, free_port
+from tests.conftest import TEST_CATALOG
 from tests.process.harness import BATBOLD, PORTAL_KEY, Harness
-from tests.servers import AppServer
+from tests.servers import AppServer, free_port
 
 
 def closed_port() -> int:

@@ -138,25 +138,3 @@ async def test_silence_about_satisfaction_is_recorded_as_no_answer(harness: Harn
     assert await harness.ended(instance) == "completed"
     assert "Event_SatisfactionNotAnswered" in harness.records.path(instance)
     assert harness.records.variables(instance)["satisfaction"] == "no-answer"
-
-
-@pytest.mark.parametrize(
-    ("documents", "end"),
-    [([], "EndEvent_NoDocumentsNeeded"),
-     ([{"code": "photo", "name": "Цээж зураг", "source": "citizen"}], "EndEvent_DocumentsCollected")],
-)
-async def test_the_document_placeholder_returns_a_dossier(
-    harness: Harness, documents: list[dict[str, str]], end: str
-) -> None:
-    instance = await harness.api.create_instance("DocumentReductionProcess", {
-        "requiredDocuments": documents, "registerNumber": BATBOLD.register_number, "caseNumber": "ESR-DOC-1",
-        "serviceCentre": BATBOLD.service_centre})
-    if documents:
-        task = await harness.user_task(instance, "UserTask_CollectDocumentsInPerson")
-        assert task.candidate_groups == ["service-centre-staff"]
-        await harness.api.complete_user_task(task.key, {"documentsCollected": True})
-
-    assert await harness.ended(instance) == "completed"
-    assert harness.records.path(instance)[-1] == end
-    dossier = harness.records.variables(instance)["dossier"]
-    assert [d["source"] for d in dossier] == ["citizen"] * len(documents)

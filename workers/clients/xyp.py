@@ -6,6 +6,7 @@ import httpx
 from pydantic import SecretStr
 
 from workers.clients.http import call, refuse
+from workers.errors import TransientError
 
 
 class XypClient:
@@ -26,5 +27,10 @@ class XypClient:
             return None
         if response.status_code != 200:
             raise refuse(system, response)
-        data: dict[str, Any] = response.json()["data"]
+        try:
+            data = response.json()["data"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise TransientError(f"{system} answered 200 without a record: {response.text[:200]}") from error
+        if not isinstance(data, dict):
+            raise TransientError(f"{system} answered 200 with a record that is not an object: {response.text[:200]}")
         return data

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from catalog.model import CalendarOverrides, DeadlineKind, ExtensionRule
-from workers.domain.working_days import add_working_days
+from workers.domain.working_days import add_working_days, days_off, is_working_day
 
 ULAANBAATAR = ZoneInfo("Asia/Ulaanbaatar")
 NO_OVERRIDES = CalendarOverrides()
@@ -71,3 +71,35 @@ def _count(days: int) -> int:
     if days < 0:
         raise ValueError(f"a deadline is a number of days >= 0, got {days}")
     return days
+
+
+REMINDER_HOUR = time(9)  # reminders go out at the start of an Ulaanbaatar working day
+
+
+def reminder_times(
+    due: date, days_before: list[int], kind: DeadlineKind | str, after: datetime,
+    calendar: CalendarOverrides = NO_OVERRIDES,
+) -> list[datetime]:
+    """When to remind whoever holds a case, earliest first: `days_before` the due date in the deadline's own
+    kind of days, at 09:00 local time; points not after `after` (already past, or before receipt) are left out."""
+    moments = []
+    for days in days_before:
+        if DeadlineKind(kind) == DeadlineKind.CALENDAR:
+            day = due - timedelta(days=_count(days))
+        else:
+            day = subtract_working_days(due, days, calendar)
+        moment = datetime.combine(day, REMINDER_HOUR, tzinfo=ULAANBAATAR)
+        if moment > after and moment < ends_at(due):
+            moments.append(moment)
+    return sorted(moments)
+
+
+def subtract_working_days(day: date, days: int, calendar: CalendarOverrides = NO_OVERRIDES) -> date:
+    """The working day `days` working days before `day`."""
+    off = days_off(range(day.year - 1 - days // 200, day.year + 1), calendar.days_off)
+    left = _count(days)
+    while left > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day, off, calendar.working_days):
+            left -= 1
+    return day

@@ -109,7 +109,7 @@ def median_wait_hours(documents: Iterable[dict[str, Any]]) -> float | None:
         for d in documents
         if d["source"] == "citizen" and d.get("receivedAt") and d.get("requestedAt")
     ]
-    return round(median(waits), 2) if waits else None
+    return median(waits) if waits else None
 
 
 def parse_time(value: str) -> datetime:

@@ -22,6 +22,7 @@ class ResolvedService(ProcessVariables):
     service_name: str
     stages: list[dict[str, Any]]
     required_documents: list[dict[str, Any]]
+    document_collection: dict[str, str]  # DocumentReductionProcess's timers: consentWithin, reminderAfter, expireAfter
     sla_working_days: int
     sla_warning_working_days: int | None
 
@@ -45,6 +46,11 @@ async def resolve_service(request: ServiceRequest, _: JobContext) -> ResolvedSer
              "maxUploadAttempts": d.max_upload_attempts}
             for d in service.documents
         ],
+        document_collection={
+            "consentWithin": service.document_collection.consent_within,
+            "reminderAfter": service.document_collection.reminder_after,
+            "expireAfter": service.document_collection.expire_after,
+        },
         sla_working_days=service.sla.working_days,
         sla_warning_working_days=service.sla.warning_at_working_days,
     )

@@ -1,0 +1,204 @@
+"""Documents the citizen sends for DocumentReductionProcess: uploads and the answer to the registry-consent question.
+
+An upload is stored once under the upload folder by its SHA-256 (`<folder>/<hex[:2]>/<hex>`) and only its
+reference ("sha256:<hex>") travels to the engine, in the DocumentUploaded message; the bytes never do.
+"""
+
+import contextlib
+import hashlib
+import hmac
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile, status
+from fastapi import Path as PathParameter
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import Field
+
+from catalog.model import Catalog
+from engine.api import CamundaApi
+from intake import messages
+from intake.registry import Registry
+from intake.schemas import Body
+from intake.settings import Caller, CallerKind, IntakeSettings
+
+MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+CHUNK = 64 * 1024
+HEX = r"^[0-9a-f]{64}$"
+
+Authenticate = Callable[[CallerKind], Callable[[str], Caller]]
+PublishOnce = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[JSONResponse]]
+
+
+class ConsentReply(Body):
+    case_number: str = Field(min_length=1, max_length=64)
+    consent: bool
+    message_id: str = Field(min_length=1, max_length=128)
+
+
+def sniff_type(head: bytes) -> str | None:
+    """The content type the file's first bytes prove, whatever the sender declared."""
+    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    sha256: str
+    size_bytes: int
+    content_type: str
+
+    @property
+    def reference(self) -> str:
+        return f"sha256:{self.sha256}"
+
+
+class UploadRefused(Exception):
+    def __init__(self, status_code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
+
+
+def link_signature(secret: str, sha256: str, expires: int) -> str:
+    return hmac.new(secret.encode(), f"{sha256}:{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def signed_link(settings: IntakeSettings, sha256: str, now: datetime) -> str:
+    """A link staff can open from Tasklist without an API key: whoever has it may read that one file, for a while."""
+    expires = int((now + timedelta(days=settings.upload_link_days)).timestamp())
+    signature = link_signature(settings.upload_link_secret.get_secret_value(), sha256, expires)
+    return f"{settings.link_base}/v1/uploads/{sha256}?expires={expires}&signature={signature}"
+
+
+def stored_path(folder: Path, sha256: str) -> Path:
+    return folder / sha256[:2] / sha256
+
+
+def open_temporary(folder: Path) -> tuple[int, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=folder, prefix=".upload-")
+
+
+def keep(temporary: str, folder: Path, sha256: str) -> None:
+    """Move the temporary file to its content address (write, then rename); a file already there stays."""
+    target = stored_path(folder, sha256)
+    target.parent.mkdir(exist_ok=True)
+    if target.exists():
+        os.unlink(temporary)
+    else:
+        os.replace(temporary, target)
+
+
+def discard(temporary: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)
+
+
+async def store(upload: UploadFile, folder: Path, max_bytes: int, allowed: set[str]) -> StoredUpload:
+    """Stream to a temporary file while hashing; refuse too large or wrong-type content; same bytes = same file."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    handle, temporary = open_temporary(folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused(413,
+                                        f"the file is larger than the limit of {max_bytes} bytes")
+                if len(head) < 16:
+                    head = (head + chunk)[:16]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadRefused(422, "the file is empty")
+        kind = sniff_type(head)
+        if kind is None or kind not in allowed:
+            raise UploadRefused(415,
+                                f"the content is not one of {', '.join(sorted(allowed))} (checked by its bytes)")
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
+        if declared and declared not in ("application/octet-stream", kind):
+            raise UploadRefused(415,
+                                f"declared as {declared} but the content is {kind}")
+        keep(temporary, folder, digest.hexdigest())
+        return StoredUpload(digest.hexdigest(), size, kind)
+    except BaseException:
+        discard(temporary)
+        raise
+
+
+def documents_router(settings: IntakeSettings, registry: Registry, catalog: Catalog, engine: CamundaApi,
+                     caller_of: Authenticate, publish_once: PublishOnce, ttl: timedelta) -> APIRouter:
+    router = APIRouter(tags=["documents"])
+    portal = Depends(caller_of(CallerKind.PORTAL))
+    allowed = set(settings.upload_types)
+
+    def required_document(case_number: str, document_code: str) -> None:
+        service_code = registry.service_of(case_number)
+        if service_code is None:
+            raise HTTPException(422, f"no case {case_number} was submitted through the portal")
+        service = catalog.services.get(service_code)
+        codes = [d.code for d in service.documents] if service else []
+        if document_code not in codes:
+            raise HTTPException(422, f"service {service_code} requires no document {document_code!r}; "
+                                     f"it requires: {', '.join(codes) or 'none'}")
+
+    @router.post("/v1/uploads", status_code=202)
+    async def upload(case_number: Annotated[str, Form(alias="caseNumber", min_length=1, max_length=64)],
+                     document_code: Annotated[str, Form(alias="documentCode", min_length=1, max_length=64)],
+                     file: UploadFile, _: Annotated[Caller, portal]) -> JSONResponse:
+        required_document(case_number, document_code)
+        try:
+            stored = await store(file, settings.upload_dir, settings.upload_max_bytes, allowed)
+        except UploadRefused as refused:
+            raise HTTPException(refused.status_code, refused.reason) from refused
+        message_id = f"{case_number}:{document_code}:{stored.sha256}"
+        now = datetime.now(UTC)
+        variables = {
+            "uploadReference": stored.reference, "uploadedAt": now.isoformat(timespec="seconds"),
+            "uploadUrl": signed_link(settings, stored.sha256, now),
+            "fileName": (file.filename or "")[:200], "contentType": stored.content_type,
+            "sizeBytes": stored.size_bytes,
+        }
+        response = await publish_once(message_id, lambda: engine.publish_message(
+            messages.DOCUMENT_UPLOADED, f"{case_number}:{document_code}", variables, message_id=message_id,
+            ttl=ttl))
+        return JSONResponse({"uploadReference": stored.reference, "duplicate": response.status_code == 200},
+                            status_code=response.status_code)
+
+    @router.post("/v1/citizen-replies/consent", status_code=202)
+    async def consent(reply: ConsentReply, _: Annotated[Caller, portal]) -> JSONResponse:
+        return await publish_once(reply.message_id, lambda: engine.publish_message(
+            messages.REGISTRY_CONSENT_GIVEN, reply.case_number, {"consent": reply.consent},
+            message_id=reply.message_id, ttl=ttl))
+
+    @router.get("/v1/uploads/{sha256}")
+    async def linked_upload(sha256: Annotated[str, PathParameter(pattern=HEX)], expires: int,
+                            signature: str) -> FileResponse:
+        """The file behind a signed link (see signed_link): refused once expired or when the signature is wrong."""
+        expected = link_signature(settings.upload_link_secret.get_secret_value(), sha256, expires)
+        if not hmac.compare_digest(expected, signature):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "the link's signature is not valid")
+        if datetime.now(UTC).timestamp() > expires:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "the link has expired; open it again from the task")
+        return file_response(sha256)
+
+    def file_response(sha256: str) -> FileResponse:
+        path = stored_path(settings.upload_dir, sha256)
+        if not path.is_file():
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no upload sha256:{sha256}")
+        with path.open("rb") as stream:
+            kind = sniff_type(stream.read(16)) or "application/octet-stream"
+        return FileResponse(path, media_type=kind)
+
+    @router.get("/internal/uploads/{sha256}")
+    async def stored_upload(sha256: Annotated[str, PathParameter(pattern=HEX)],
+                            _: Annotated[Caller, Depends(caller_of(CallerKind.WORKERS))]) -> FileResponse:
+        """The stored file, for systems holding the workers' key (by its reference's hex)."""
+        return file_response(sha256)
+
+    return router
