@@ -20,9 +20,8 @@ from catalog.model import Catalog
 from engine.api import CamundaApi
 from intake import messages
 from intake.registry import Registry
-from intake.schemas import EMAIL, PHONE, Body
+from intake.schemas import EMAIL, PHONE, Body, RegisterNumber
 from intake.settings import Caller, CallerKind
-from workers.domain.register_number import InvalidRegisterNumber, parse_register_number
 
 COMPLAINT_SERVICE = "complaint"  # what the registry records complaints under
 COMPLAINT_PREFIX = "CMP"  # service requests are ESR-<year>-…, complaints CMP-<year>-…
@@ -36,18 +35,10 @@ Authenticate = Callable[[CallerKind], Callable[[str], Caller]]
 
 
 class ComplaintCitizen(Body):
-    register_number: str
+    register_number: RegisterNumber
     name: str | None = Field(default=None, min_length=1, max_length=200)
     phone: str | None = Field(default=None, pattern=PHONE)
     email: str | None = Field(default=None, pattern=EMAIL)
-
-    @field_validator("register_number")
-    @classmethod
-    def valid_register_number(cls, value: str) -> str:
-        try:
-            return parse_register_number(value).value
-        except InvalidRegisterNumber as error:
-            raise ValueError(str(error)) from error
 
     @model_validator(mode="after")
     def reachable(self) -> Self:

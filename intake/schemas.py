@@ -1,9 +1,9 @@
 """Bodies intake accepts; anything else is refused with a 422 naming the field and the reason."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from workers.domain.register_number import InvalidRegisterNumber, parse_register_number
@@ -16,19 +16,21 @@ class Body(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
+def valid_register_number(value: str) -> str:
+    try:
+        return parse_register_number(value).value
+    except InvalidRegisterNumber as error:
+        raise ValueError(str(error)) from error
+
+
+RegisterNumber = Annotated[str, AfterValidator(valid_register_number)]
+
+
 class Applicant(Body):
-    register_number: str
+    register_number: RegisterNumber
     birth_date: date
     phone: str | None = Field(default=None, pattern=PHONE)
     email: str | None = Field(default=None, pattern=EMAIL)
-
-    @field_validator("register_number")
-    @classmethod
-    def valid_register_number(cls, value: str) -> str:
-        try:
-            return parse_register_number(value).value
-        except InvalidRegisterNumber as error:
-            raise ValueError(str(error)) from error
 
 
 class ServiceRequest(Body):

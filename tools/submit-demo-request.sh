@@ -2,10 +2,11 @@
 # Submit a portal request for a synthetic citizen to the running stack (make run), then follow it in
 # Operate (http://127.0.0.1:8081/operate, demo/demo) and in the SMS the sandbox received.
 # Usage: bash tools/submit-demo-request.sh [service-code]
-# The default, criminal-record-certificate, needs one document: until document reduction lands, staff
-# complete it in Tasklist (http://127.0.0.1:8082/tasklist as service-centre-staff / demo); then the police
-# (sandbox) approve after 5 s.
-# address-reference runs through without any person.
+# The default, criminal-record-certificate, needs one document, the ID card, which comes from the XYP
+# registry; then the police (sandbox) approve after 5 s. address-reference runs through without any person.
+# property-ownership-registration also needs the purchase agreement from the citizen: send it with
+# tools/submit-demo-upload.sh CASE purchase-agreement, then check it in Tasklist
+# (http://127.0.0.1:8082/tasklist as service-centre-staff / demo).
 set -euo pipefail
 service="${1:-criminal-record-certificate}"
 request_id="demo-$(date +%s)"
