@@ -269,7 +269,26 @@ async def test_a_complaint_about_a_service_decision_is_linked_to_the_request(com
     assert forwarded[0]["complaint"]["relatedCaseNumber"] == request_case
 
 
-async def test_a_walk_in_complaint_from_the_start_form_is_numbered_and_forwarded_by_customer_service(
+async def test_a_complaint_about_e_mongolia_with_no_organisation_goes_to_system_integration(
+    complaints: Complaints,
+) -> None:
+    h = complaints.h
+    case, instance = await complaints.submit(topic="system-access", agency=None,
+                                             text="e-Mongolia-д нэвтрэх үед алдаа гарч байна.")
+
+    groups = await complaints.complete(instance, "UserTask_ResolveAtFirstLevel", {
+        "firstLevelOutcome": "resolved", "answerText": "Нэвтрэх алдааг засварласан, дахин оролдоно уу."})
+    await h.reached(instance, "Task_NotifyAnswer")
+
+    assert groups == ["system-integration"]  # ComplaintRouting: no first-level by Customer Service, no organisation
+    variables = h.records.variables(instance)
+    assert (variables["firstLevelResolution"], variables["responsibleUnit"]) == (
+        False, "System Integration and Training")
+    assert "Task_ForwardComplaint" not in h.records.path(instance)
+    assert await h.cases_at_agencies(case) == []
+
+
+async def test_a_walk_in_complaint_from_the_start_form_is_numbered_and_forwarded_by_the_unit_routing_names(
     complaints: Complaints,
 ) -> None:
     h = complaints.h
@@ -287,7 +306,7 @@ async def test_a_walk_in_complaint_from_the_start_form_is_numbered_and_forwarded
     await complaints.answer("capital-governor", case, 1, "Ажилтанд сануулга өгсөн.")
     await h.reached(instance, "Task_NotifyAnswer")
 
-    assert groups == ["customer-service"]
+    assert groups == ["capital-city-coordination"]  # ComplaintRouting: staff conduct at a service centre
     assert case == f"CMP-W{instance}"
     variables = h.records.variables(instance)
     assert (variables["channel"], variables["candidateGroup"]) == ("service-centre", "capital-city-coordination")
