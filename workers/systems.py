@@ -37,6 +37,8 @@ class Systems(BaseModel):
     intake_key: SecretStr = SecretStr("sandbox-workers-key")
     outbox_path: Path = PROJECT_ROOT / ".cache" / "workers" / "outbox.sqlite"
     catalog_dir: Path = PROJECT_ROOT / "catalog"
+    # complaint deadlines and the calendar overrides every working-day norm uses
+    complaint_rules_path: Path = PROJECT_ROOT / "catalog" / "complaints.yaml"
 
     def placeholder_secrets(self) -> list[str]:
         secrets = {"xyp_token": self.xyp_token, "intake_key": self.intake_key}

@@ -3,8 +3,9 @@
 A citizen asks on the portal (through intake) to register a property purchase. The real workers
 verify the person, resolve the service in the real catalogue and fetch the ID card and civil status
 from XYP; the purchase agreement no registry holds, so the citizen uploads it through intake and
-DocumentReductionProcess opens "Check uploaded document" for the group service-centre-staff. That
-group's staff user logs into Tasklist, finds the task, reads its Mongolian form and accepts the file.
+DocumentReductionProcess opens "Илгээсэн баримтыг шалгах" (check uploaded document) for the group
+service-centre-staff. That group's staff user logs into Tasklist, finds the task, reads its
+Mongolian form and accepts the file.
 
 That staff user claims it ("Assign to me") and completes it ("Complete Task") in Tasklist itself:
 the launcher runs Tasklist standalone beside bin/broker, whose REST API v2 Tasklist calls for both
@@ -88,7 +89,7 @@ async def open_in_tasklist(page: Page, stack: EngineSettings, task_key: int) -> 
     await log_in(page, f"{stack.tasklist_url}/tasklist", STAFF, stack.staff_password.get_secret_value())
     in_list = page.locator(f'a[href^="/tasklist/{task_key}"]')
     await until_visible(page, in_list, f"task {task_key} in Tasklist's list")
-    await expect(in_list).to_contain_text("Check uploaded document")
+    await expect(in_list).to_contain_text("Илгээсэн баримтыг шалгах")  # "Check uploaded document"
     await in_list.click()
     await page.wait_for_url(f"**/tasklist/{task_key}*")
 
@@ -145,7 +146,7 @@ async def test_operate_shows_the_instance_with_its_diagram(
                  stack.web_password)
     key_cell = page.get_by_role("cell", name=str(documents_case.instance), exact=True)
     await until_visible(page, key_cell, f"instance {documents_case.instance} in Operate")
-    await expect(page.get_by_role("cell", name="Public service request", exact=False).first).to_be_visible()
+    await expect(page.get_by_role("cell", name="Төрийн үйлчилгээний хүсэлт", exact=False).first).to_be_visible()
     diagram = page.locator(".djs-container")
     await expect(diagram.locator('[data-element-id="CallActivity_CollectDocuments"]')).to_be_visible()
     await expect(diagram.locator('[data-element-id="SubProcess_AgencyStages"]')).to_be_visible()

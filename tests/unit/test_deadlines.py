@@ -18,7 +18,7 @@ from workers.domain.deadlines import (
     extend_deadline,
     local_date,
 )
-from workers.domain.working_days import add_working_days
+from workers.domain.working_days import add_working_days, sla_due
 
 RULE = ExtensionRule(max_extensions=1, max_days=30, notice_required=True)
 
@@ -94,6 +94,15 @@ def test_a_transfer_pair_shifts_only_the_days_between() -> None:
     assert due_in_working_days(at("2027-07-09"), 1, transfer) == date(2027, 7, 19)
     assert due_in_working_days(at("2027-07-09"), 6, transfer) == date(2027, 7, 24)
     assert due_in_working_days(at("2027-07-09"), 7, transfer) == due_in_working_days(at("2027-07-09"), 7)
+
+
+def test_a_service_stage_norm_counts_ulaanbaatar_dates_and_the_declared_transfers() -> None:
+    """forward-to-agency's SLA points: a stage forwarded on Thursday 8 July 2027, 18:00 UTC, is Friday 02:00 in
+    Ulaanbaatar; Naadam (11-15 July) and the declared bridge day (16 July) do not count."""
+    forwarded = datetime(2027, 7, 8, 18, 0, tzinfo=UTC)
+    bridge = overrides(days_off=("2027-07-16",))
+    assert sla_due(forwarded, 1, overrides()).isoformat() == "2027-07-16T02:00:00+08:00"
+    assert sla_due(forwarded, 1, bridge).isoformat() == "2027-07-19T02:00:00+08:00"
 
 
 def test_add_working_days_honours_extra_working_days_and_keeps_the_time_of_day() -> None:

@@ -9,12 +9,10 @@ from catalog/complaints.yaml. Nothing here knows a number.
 """
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from catalog.model import CalendarOverrides, DeadlineKind, ExtensionRule
-from workers.domain.working_days import add_working_days, days_off, is_working_day
+from workers.domain.working_days import ULAANBAATAR, add_working_days, days_off, is_working_day
 
-ULAANBAATAR = ZoneInfo("Asia/Ulaanbaatar")
 NO_OVERRIDES = CalendarOverrides()
 
 

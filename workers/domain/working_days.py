@@ -4,8 +4,13 @@ working days instead (a Saturday worked in exchange for a bridge day)."""
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import holidays
+
+from catalog.model import CalendarOverrides
+
+ULAANBAATAR = ZoneInfo("Asia/Ulaanbaatar")
 
 
 def days_off(years: Iterable[int], extra: Iterable[date] = ()) -> set[date]:
@@ -29,3 +34,8 @@ def add_working_days(
         if is_working_day(moment.date(), off, working):
             left -= 1
     return moment
+
+
+def sla_due(start: datetime, working_days: int, calendar: CalendarOverrides) -> datetime:
+    """A service norm's due moment: on Ulaanbaatar's dates, with the catalogue's declared transfers."""
+    return add_working_days(start.astimezone(ULAANBAATAR), working_days, calendar.days_off, calendar.working_days)

@@ -9,25 +9,19 @@ organisation holding the case is overdue (the breach timer). Numbers come from t
 """
 
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Literal
 
 from pydantic import Field
 from pyzeebe import ZeebeTaskRouter
 
-from catalog.loader import load_complaint_rules
-from catalog.model import ComplaintRules, DeadlineKind
+from catalog.model import DeadlineKind
+from workers import services
 from workers.domain.deadlines import ExtensionRefused, due_date, ends_at, extend_deadline, reminder_times
 from workers.errors import InvalidJobData
 from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
 
 router = ZeebeTaskRouter()
-
-
-@cache
-def rules() -> ComplaintRules:
-    return load_complaint_rules()
 
 
 class DeadlineRequest(ProcessVariables):
@@ -55,7 +49,7 @@ class Deadline(ProcessVariables):
 async def compute_deadline(request: DeadlineRequest, _: JobContext) -> Deadline:
     now = datetime.now(UTC).replace(microsecond=0)
     received = request.received_at or now
-    catalogue = rules()
+    catalogue = services.current().complaint_rules
     if request.deadline_change == "initial":
         if request.deadline_days is None or request.deadline_kind is None:
             raise InvalidJobData("deadlineDays and deadlineKind are missing: did the ComplaintRouting decision run?")

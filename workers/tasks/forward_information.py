@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pyzeebe import ZeebeTaskRouter
 
 from workers import services
-from workers.domain.working_days import add_working_days
 from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
 from workers.tasks.stage import Stage
@@ -39,6 +38,6 @@ async def forward_information(info: Information, _: JobContext) -> InformationFo
     )
     now = datetime.now(UTC).replace(microsecond=0)
     return InformationForwarded(
-        stage_warning_at=add_working_days(now, info.sla_warning_working_days).isoformat(),
-        stage_due_at=add_working_days(now, info.sla_working_days).isoformat(),
+        stage_warning_at=services.current().sla_due(now, info.sla_warning_working_days).isoformat(),
+        stage_due_at=services.current().sla_due(now, info.sla_working_days).isoformat(),
     )

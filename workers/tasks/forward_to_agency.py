@@ -7,7 +7,6 @@ from pydantic import Field
 from pyzeebe import ZeebeTaskRouter
 
 from workers import services
-from workers.domain.working_days import add_working_days
 from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
 from workers.tasks.stage import Stage
@@ -45,6 +44,6 @@ async def forward_to_agency(case: Forwarding, _: JobContext) -> Forwarded:
     now = datetime.now(UTC).replace(microsecond=0)
     return Forwarded(
         agency_case_id=str(answer.get("agencyCaseId", "")),
-        stage_warning_at=add_working_days(now, case.sla_warning_working_days).isoformat(),
-        stage_due_at=add_working_days(now, case.sla_working_days).isoformat(),
+        stage_warning_at=services.current().sla_due(now, case.sla_warning_working_days).isoformat(),
+        stage_due_at=services.current().sla_due(now, case.sla_working_days).isoformat(),
     )
