@@ -8,7 +8,8 @@ import pytest
 from catalog.loader import load_complaint_rules
 from tests.process.complaints import PROCESS, Complaints, complaint_body
 from tests.process.harness import BATBOLD, PORTAL_KEY, Harness
-from workers.domain.deadlines import ULAANBAATAR, due_date
+from workers.domain.deadlines import due_date
+from workers.domain.working_days import ULAANBAATAR
 
 pytestmark = pytest.mark.engine
 

@@ -6,12 +6,16 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from catalog import load_complaint_rules
-from workers.domain.deadlines import ULAANBAATAR, ends_at, reminder_times, subtract_working_days
+from workers.domain.deadlines import ends_at, reminder_times, subtract_working_days
+from workers.domain.working_days import ULAANBAATAR
 from workers.errors import InvalidJobData
-from workers.handler import JobContext
-from workers.tasks.compute_deadline import Deadline, DeadlineRequest, compute_deadline
+from workers.tasks.compute_deadline import Deadline, DeadlineRequest, deadline_for
 
-JOB = JobContext(1, 2, 3)
+RULES = load_complaint_rules()
+
+
+def compute(request: DeadlineRequest) -> Deadline:
+    return deadline_for(request, RULES, datetime.now(UTC).replace(microsecond=0))
 
 
 def at_nine(day: str) -> datetime:
@@ -37,12 +41,10 @@ def test_reminder_points_already_past_are_left_out() -> None:
     assert reminder_times(due, [7, 3, 1], "calendar", ends_at(due)) == []
 
 
-async def test_the_initial_deadline_comes_from_the_decision_and_the_catalogue() -> None:
+def test_the_initial_deadline_comes_from_the_decision_and_the_catalogue() -> None:
     received = datetime(2027, 2, 5, 3, 0, tzinfo=UTC)  # Friday 11:00 in Ulaanbaatar, before Tsagaan Sar
-    legal = await compute_deadline(DeadlineRequest(received_at=received, deadline_days=30, deadline_kind="calendar"),
-                                   JOB)
-    norm = await compute_deadline(DeadlineRequest(received_at=received, deadline_days=10, deadline_kind="working"),
-                                  JOB)
+    legal = compute(DeadlineRequest(received_at=received, deadline_days=30, deadline_kind="calendar"))
+    norm = compute(DeadlineRequest(received_at=received, deadline_days=10, deadline_kind="working"))
 
     assert (legal.due_date, legal.due_at, legal.extended) == ("2027-03-07", "2027-03-08T00:00:00+08:00", False)
     assert legal.answer_due_at == legal.due_at
@@ -50,24 +52,24 @@ async def test_the_initial_deadline_comes_from_the_decision_and_the_catalogue() 
     assert norm.satisfaction_wait == f"P{load_complaint_rules().satisfaction.answer_days}D"
 
 
-async def test_the_deadline_is_extended_once_in_calendar_days() -> None:
-    first = await compute_deadline(DeadlineRequest(
+def test_the_deadline_is_extended_once_in_calendar_days() -> None:
+    first = compute(DeadlineRequest(
         deadline_change="extension", received_at=datetime(2027, 1, 4, tzinfo=UTC), due_date=date(2027, 2, 3),
-        deadline_kind="calendar", extended=False, extension_days=30), JOB)
+        deadline_kind="calendar", extended=False, extension_days=30))
     assert (first.due_date, first.extended, first.answer_due_at) == ("2027-03-05", True, "2027-03-06T00:00:00+08:00")
 
     with pytest.raises(InvalidJobData, match="extended 1 time"):
-        await compute_deadline(DeadlineRequest(
-            deadline_change="extension", due_date=date(2027, 3, 5), extended=True, extension_days=5), JOB)
+        compute(DeadlineRequest(
+            deadline_change="extension", due_date=date(2027, 3, 5), extended=True, extension_days=5))
     with pytest.raises(InvalidJobData, match="1 to 30 days"):
-        await compute_deadline(DeadlineRequest(
-            deadline_change="extension", due_date=date(2027, 3, 5), extended=False, extension_days=31), JOB)
+        compute(DeadlineRequest(
+            deadline_change="extension", due_date=date(2027, 3, 5), extended=False, extension_days=31))
 
 
-async def test_a_re_forward_gives_the_new_organisation_its_own_time_and_keeps_the_legal_date() -> None:
-    result: Deadline = await compute_deadline(DeadlineRequest(
+def test_a_re_forward_gives_the_new_organisation_its_own_time_and_keeps_the_legal_date() -> None:
+    result: Deadline = compute(DeadlineRequest(
         deadline_change="re-forward", received_at=datetime(2026, 1, 5, tzinfo=UTC), due_date=date(2026, 2, 4),
-        deadline_kind="calendar"), JOB)
+        deadline_kind="calendar"))
     rule = load_complaint_rules().reforwarding
 
     assert result.due_date == "2026-02-04"

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 from pyzeebe import ZeebeTaskRouter
 
-from catalog.model import DeadlineKind
+from catalog.model import ComplaintRules, DeadlineKind
 from workers import services
 from workers.domain.deadlines import ExtensionRefused, due_date, ends_at, extend_deadline, reminder_times
 from workers.errors import InvalidJobData
@@ -47,9 +47,12 @@ class Deadline(ProcessVariables):
 
 @job_task(router, "compute-deadline", DeadlineRequest)
 async def compute_deadline(request: DeadlineRequest, _: JobContext) -> Deadline:
-    now = datetime.now(UTC).replace(microsecond=0)
+    return deadline_for(request, services.current().complaint_rules, datetime.now(UTC).replace(microsecond=0))
+
+
+def deadline_for(request: DeadlineRequest, catalogue: ComplaintRules, now: datetime) -> Deadline:
+    """The deadline, the holder's own answer time and the reminder points, from the catalogue's numbers."""
     received = request.received_at or now
-    catalogue = services.current().complaint_rules
     if request.deadline_change == "initial":
         if request.deadline_days is None or request.deadline_kind is None:
             raise InvalidJobData("deadlineDays and deadlineKind are missing: did the ComplaintRouting decision run?")
