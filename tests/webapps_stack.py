@@ -57,6 +57,6 @@ def webapps_stack(request: pytest.FixtureRequest) -> EngineSettings:
     return settings
 
 
-async def eventually(check: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 60.0) -> T:
+async def eventually(check: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 120.0) -> T:
     """Poll `check` until it returns something truthy (the importers run about once a second)."""
     return await poll(check, what, timeout_s=timeout_s, interval_s=0.25)

@@ -63,7 +63,7 @@ async def test_report_figures_match_the_requests_the_test_ran(
         found = await ended_collections(stack_harness.api.operate, since=started)
         return found if len(found) == 3 else None
 
-    report = build_report(await eventually(imported, "three dossiers in Operate", timeout_s=90))
+    report = build_report(await eventually(imported, "three dossiers in Operate"))
 
     land, property_ = report.services
     assert (property_.service_code, property_.instances, property_.documents_required) == (PROPERTY, 2, 6)
