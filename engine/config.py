@@ -96,7 +96,11 @@ def webapp_config(settings: EngineSettings, name: str) -> dict[str, Any]:
                 "zeebe": {"gatewayAddress": settings.grpc_address}}
     else:
         app |= {"openSearch": store(), "zeebeOpenSearch": {**store(), **records},
-                "zeebe": {"gatewayAddress": settings.grpc_address, "restAddress": settings.rest_url}}
+                "zeebe": {"gatewayAddress": settings.grpc_address, "restAddress": settings.rest_url},
+                # With the archiver on, Tasklist removes ISM policies from its dated archive indices at every
+                # start (GET /_plugins/_ism/explain/...), which OpenSearch without the ISM plugin refuses: a
+                # restart on existing data then fails. Finished tasks stay in the main index instead.
+                "archiverEnabled": False}
     return {
         "server": {"address": settings.host, "port": port},
         "management": {"server": {"address": settings.host, "port": management}},

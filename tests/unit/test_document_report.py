@@ -1,7 +1,10 @@
 import csv
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+from engine.settings import PROJECT_ROOT
 from workers.reports.documents import EndedCollection, build_report
 from workers.reports.output import as_text, write_chart, write_csv
 
@@ -58,3 +61,12 @@ def test_table_csv_and_chart(tmp_path: Path) -> None:
 
 def test_no_instances_yet() -> None:
     assert "No ended" in as_text(build_report([]))
+
+
+def test_the_command_says_plainly_when_operate_does_not_answer(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "workers.reports", "documents", "--operate-url", "http://127.0.0.1:9",
+               "--out", str(tmp_path)]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("report: Operate did not answer at http://127.0.0.1:9 (ConnectError")
+    assert "Traceback" not in result.stderr

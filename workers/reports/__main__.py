@@ -2,10 +2,13 @@
 
 import argparse
 import asyncio
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.api import WebSession
+import httpx
+
+from engine.api import CamundaApiError, WebSession
 from engine.settings import EngineSettings
 from workers.reports.documents import build_report
 from workers.reports.output import as_text, write_chart, write_csv
@@ -41,8 +44,13 @@ async def documents_report(args: argparse.Namespace) -> None:
 
 def main() -> None:
     args = arguments()
-    if args.report == "documents":
-        asyncio.run(documents_report(args))
+    try:
+        if args.report == "documents":
+            asyncio.run(documents_report(args))
+    except (httpx.HTTPError, CamundaApiError) as error:
+        url = args.operate_url or EngineSettings().operate_url
+        sys.exit(f"report: Operate did not answer at {url} ({type(error).__name__}: {error}); "
+                 "is the system running with its webapps (make run)?")
 
 
 if __name__ == "__main__":
