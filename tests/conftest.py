@@ -32,6 +32,12 @@ TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
 TEST_CATALOG = TEST_RESOURCES / "catalog"  # doc-less services: document collection is tested on its own
 
 
+@pytest.fixture(scope="session", autouse=True)
+def masked_logs() -> None:
+    """Every test's log lines go through the masking processors, as in production, whichever fixtures it uses."""
+    configure_logging("INFO", "json")
+
+
 @pytest.fixture(scope="session")
 def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineSettings]:
     """A throw-away engine with the controllable clock, on ports apart from a running dev stack."""
