@@ -114,3 +114,25 @@ async def test_engine_complete_shortcut_completes_over_rest_v2(web_api: CamundaA
     await web_api.complete_user_task(task["key"], {"approved": False})  # what `python -m engine complete` sends
     with pytest.raises(CamundaApiError):
         await web_api.complete_user_task(task["key"], {})  # gone: completed once
+
+
+async def test_the_stack_restarts_on_its_own_data(webapps_settings: EngineSettings, web_api: CamundaApi) -> None:
+    """A second `make run` starts on the first one's data (it once failed: Tasklist's ISM clean-up at start).
+
+    Last in this module: the stack is restarted under the tests that share it, and left running.
+    """
+    instance = await web_api.create_instance(PROCESS, {"name": "Сараа"})
+
+    async def open_in_tasklist() -> dict[str, Any] | None:
+        return next((t for t in await web_api.search_tasks(instance) if t["taskState"] == "CREATED"), None)
+
+    before = await eventually(open_in_tasklist, "the new task in Tasklist before the restart")
+    assert launcher.down(webapps_settings)
+
+    restarted = await launcher.up(webapps_settings)
+
+    assert restarted.started  # not an engine that was still answering
+    after = await eventually(open_in_tasklist, "the same task in Tasklist after the restart")
+    assert after["id"] == before["id"]
+    await web_api.tasklist_assign(int(after["id"]))
+    assert (await web_api.tasklist_complete(int(after["id"]), {"approved": True}))["taskState"] == "COMPLETED"
