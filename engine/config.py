@@ -46,7 +46,8 @@ def broker_config(settings: EngineSettings, exporter_jar: Path) -> dict[str, Any
                     "recordfile": {
                         "className": EXPORTER_CLASS,
                         "jarPath": str(exporter_jar),
-                        "args": {"path": str(settings.records_path)},
+                        "args": {"path": str(settings.records_path),
+                                 "maxBytes": str(settings.records_max_bytes)},
                     }
                 },
             },

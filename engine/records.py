@@ -6,6 +6,7 @@ incidents, variables. Polls with a deadline instead of sleeping.
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,24 +35,54 @@ class Incident:
     job_key: int
 
 
+GENERATIONS = 2  # the exporter keeps records.jsonl.1 and records.jsonl.2 when it rotates (engine/exporter)
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 class RecordLog:
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._reading: tuple[int, int] | None = None  # the file being read, wherever rotation has moved it
         self._offset = 0
         self._pending = b""
         self.records: list[Record] = []
 
+    def _on_disk(self) -> list[tuple[Path, tuple[int, int]]]:
+        """The stream's files, oldest first: records.jsonl.2, records.jsonl.1, records.jsonl."""
+        names = [f"{self._path.name}.{n}" for n in range(GENERATIONS, 0, -1)] + [self._path.name]
+        files = [(self._path.with_name(name), identity(self._path.with_name(name))) for name in names]
+        return [(path, found) for path, found in files if found is not None]
+
     def refresh(self) -> None:
-        """Read whatever complete lines were appended since the last call."""
-        if not self._path.is_file():
-            return
-        with self._path.open("rb") as stream:
-            stream.seek(self._offset)
-            chunk = stream.read()
-        self._offset += len(chunk)
-        data = self._pending + chunk
-        *lines, self._pending = data.split(b"\n")
-        self.records.extend(json.loads(line) for line in lines if line.strip())
+        """Read whatever complete lines were appended since the last call, following the exporter's rotations."""
+        while files := self._on_disk():
+            identities = [found for _, found in files]
+            if self._reading not in identities:  # first read, or rotated out of reach: the oldest file kept
+                self._reading, self._offset, self._pending = identities[0], 0, b""
+            index = identities.index(self._reading)
+            try:
+                with files[index][0].open("rb") as stream:
+                    opened = os.fstat(stream.fileno())
+                    if (opened.st_dev, opened.st_ino) != self._reading:
+                        continue  # rotated between the listing and the open: list again
+                    stream.seek(self._offset)
+                    chunk = stream.read()
+            except FileNotFoundError:
+                continue
+            self._offset += len(chunk)
+            data = self._pending + chunk
+            *lines, self._pending = data.split(b"\n")
+            self.records.extend(json.loads(line) for line in lines if line.strip())
+            if index == len(files) - 1:
+                return  # the live file
+            self._reading, self._offset, self._pending = identities[index + 1], 0, b""  # a rotated file is whole
 
     def events(self, value_type: str, intent: str | None = None, **value: Any) -> list[Record]:
         self.refresh()

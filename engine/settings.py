@@ -27,6 +27,8 @@ class EngineSettings(BaseSettings):
     tasklist_management_port: int = 9612
     webapp_heap: str = "512m"
     controlled_clock: bool = False
+    # the record stream (records.jsonl) rotates at this size, keeping two older files; 0 = never
+    records_max_bytes: int = 256 * 1024 * 1024
     # webapps mode: OpenSearch + bin/broker + bin/operate + bin/tasklist; off = broker only (fast, tests)
     webapps: bool = True
     search_http_port: int = 9200

@@ -49,6 +49,7 @@ def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
         run_dir=tmp_path_factory.mktemp("engine"), controlled_clock=True, webapps=False,
         rest_port=18080 + shift, grpc_port=36500 + shift, management_port=19600 + shift,
         command_port=36501 + shift, internal_port=36502 + shift,
+        records_max_bytes=2 * 1024 * 1024,  # the suite's readers follow a dozen rotations of the record stream
         resource_dirs=(PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms", TEST_RESOURCES),
     )
     result = asyncio.run(launcher.up(settings))

@@ -364,4 +364,6 @@ async def test_a_repeated_submission_is_one_complaint_and_a_wrong_key_is_refused
     assert (first.status_code, again.status_code, no_key.status_code, agency_key.status_code) == (202, 202, 401, 403)
     assert first.json() == {"caseNumber": again.json()["caseNumber"], "duplicate": False}
     assert again.json()["duplicate"] is True
-    assert len(h.records.published_messages("ComplaintSubmitted", first.json()["caseNumber"])) == 1
+    case = first.json()["caseNumber"]
+    await h.records.wait_for(lambda: h.records.instance_with("caseNumber", case, PROCESS), f"the instance of {case}")
+    assert len(h.records.published_messages("ComplaintSubmitted", case)) == 1

@@ -304,7 +304,8 @@ async def test_the_same_upload_twice_is_stored_and_published_once(harness: Harne
     assert (first.status_code, second.status_code) == (202, 200)
     assert first.json() == {"uploadReference": sha_reference(content), "duplicate": False}
     assert second.json()["duplicate"] is True
-    published = harness.records.published_messages("DocumentUploaded", f"{case}:photo")
+    published = await harness.records.wait_for(
+        lambda: harness.records.published_messages("DocumentUploaded", f"{case}:photo"), "the upload's message")
     assert len(published) == 1
     variables = published[0]["value"]["variables"]
     assert set(variables) == {"uploadReference", "uploadUrl", "uploadedAt", "fileName", "contentType", "sizeBytes"}
@@ -317,7 +318,9 @@ async def test_staff_open_an_upload_through_its_signed_link_and_nobody_opens_it_
     case, _ = await harness.submit(FROM_CITIZEN, BATBOLD)
     content = pdf("linked")
     assert (await upload(harness, case, "photo", content)).status_code == 202
-    link = harness.records.published_messages("DocumentUploaded", f"{case}:photo")[0]["value"]["variables"]["uploadUrl"]
+    published = await harness.records.wait_for(
+        lambda: harness.records.published_messages("DocumentUploaded", f"{case}:photo"), "the upload's message")
+    link = published[0]["value"]["variables"]["uploadUrl"]
     sha256 = sha_reference(content).removeprefix("sha256:")
     expires = int(link.split("expires=")[1].split("&")[0])
 

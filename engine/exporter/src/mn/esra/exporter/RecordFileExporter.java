@@ -10,14 +10,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Appends every engine record as one JSON line to a file: the read side our tests and the
  * launcher inspect (path taken, user tasks, incidents, variables) where no Operate is running.
+ *
+ * <p>With args.maxBytes above 0 the file is rotated once it passes that size: records.jsonl.1
+ * becomes records.jsonl.2 (the older one is dropped), records.jsonl becomes records.jsonl.1 and a
+ * new records.jsonl starts. So the stream never holds more than about three times maxBytes.
  */
 public final class RecordFileExporter implements Exporter {
+  static final int GENERATIONS = 2;
+
   private Path path;
+  private long maxBytes;
+  private long size;
   private BufferedWriter out;
   private Controller controller;
 
@@ -28,6 +37,8 @@ public final class RecordFileExporter implements Exporter {
       throw new IllegalArgumentException("RecordFileExporter needs args.path");
     }
     path = Path.of(configured.toString());
+    final Object limit = context.getConfiguration().getArguments().get("maxBytes");
+    maxBytes = limit == null ? 0 : Long.parseLong(limit.toString());
   }
 
   @Override
@@ -35,8 +46,7 @@ public final class RecordFileExporter implements Exporter {
     this.controller = controller;
     try {
       Files.createDirectories(path.getParent());
-      out = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      openFile();
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -45,9 +55,14 @@ public final class RecordFileExporter implements Exporter {
   @Override
   public void export(final Record<?> record) {
     try {
-      out.write(record.toJson().replace('\n', ' '));
+      final String line = record.toJson().replace('\n', ' ');
+      out.write(line);
       out.newLine();
       out.flush();
+      size += line.getBytes(StandardCharsets.UTF_8).length + 1;
+      if (maxBytes > 0 && size >= maxBytes) {
+        rotate();
+      }
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -63,5 +78,27 @@ public final class RecordFileExporter implements Exporter {
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private void openFile() throws IOException {
+    out = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    size = Files.size(path);
+  }
+
+  private void rotate() throws IOException {
+    out.close();
+    for (int generation = GENERATIONS; generation > 1; generation--) {
+      final Path older = generation(generation - 1);
+      if (Files.exists(older)) {
+        Files.move(older, generation(generation), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Files.move(path, generation(1), StandardCopyOption.REPLACE_EXISTING);
+    openFile();
+  }
+
+  private Path generation(final int number) {
+    return path.resolveSibling(path.getFileName() + "." + number);
   }
 }
