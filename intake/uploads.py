@@ -150,13 +150,17 @@ def documents_router(settings: IntakeSettings, registry: Registry, catalog: Cata
     @router.post("/v1/uploads", status_code=202)
     async def upload(case_number: Annotated[str, Form(alias="caseNumber", min_length=1, max_length=64)],
                      document_code: Annotated[str, Form(alias="documentCode", min_length=1, max_length=64)],
-                     file: UploadFile, _: Annotated[Caller, portal]) -> JSONResponse:
+                     file: UploadFile, _: Annotated[Caller, portal],
+                     message_id: Annotated[str | None, Form(alias="messageId", min_length=1, max_length=128)] = None,
+                     ) -> JSONResponse:
+        """`messageId` is the portal's idempotency key; without one, the same bytes for the same document are one
+        upload (so sending a file again after staff refused it needs a new messageId)."""
         required_document(case_number, document_code)
         try:
             stored = await store(file, settings.upload_dir, settings.upload_max_bytes, allowed)
         except UploadRefused as refused:
             raise HTTPException(refused.status_code, refused.reason) from refused
-        message_id = f"{case_number}:{document_code}:{stored.sha256}"
+        message_id = message_id or f"{case_number}:{document_code}:{stored.sha256}"
         now = datetime.now(UTC)
         variables = {
             "uploadReference": stored.reference, "uploadedAt": now.isoformat(timespec="seconds"),

@@ -37,8 +37,10 @@ async def child_of(h: Harness, case: str) -> int:
 
 
 async def upload(h: Harness, case: str, code: str, content: bytes, name: str = "document.pdf",
-                 content_type: str = "application/pdf", headers: dict[str, str] = PORTAL_KEY) -> httpx.Response:
-    return await h.intake.post("/v1/uploads", headers=headers, data={"caseNumber": case, "documentCode": code},
+                 content_type: str = "application/pdf", headers: dict[str, str] = PORTAL_KEY,
+                 message_id: str | None = None) -> httpx.Response:
+    fields = {"caseNumber": case, "documentCode": code} | ({"messageId": message_id} if message_id else {})
+    return await h.intake.post("/v1/uploads", headers=headers, data=fields,
                                files={"file": (name, content, content_type)})
 
 

@@ -19,6 +19,7 @@ from tests.process.documents import (
     MIXED,
     OYUUNCHIMEG,
     at,
+    check_task,
     child_of,
     dossier_by_code,
     json_value,
@@ -31,6 +32,7 @@ from tests.process.documents import (
 from tests.process.harness import BATBOLD, PORTAL_KEY, Citizen, Harness
 
 pytestmark = pytest.mark.engine
+
 
 async def test_every_document_comes_from_the_registries_and_no_citizen_task_opens(harness: Harness) -> None:
     case, instance = await harness.submit(FROM_REGISTRY, BATBOLD)
@@ -174,6 +176,25 @@ async def test_an_upload_rejected_with_a_reason_is_asked_again_then_accepted(har
     path = harness.records.path(child)
     assert path.count(CHECK) == 2
     assert path.count("Task_RequestUploadAgain") == 1
+
+
+async def test_the_same_file_sent_again_after_a_refusal_needs_the_portals_new_message_id(harness: Harness) -> None:
+    case, _ = await harness.submit(MIXED, BATBOLD)
+    child = await child_of(harness, case)
+    content = await upload_and_decide(harness, case, child, "purchase-agreement", "reject", "Буруу шийдвэр.")
+    await sms_with(harness, f"{case}-document-rejected-purchase-agreement-1")
+
+    repeat = await upload(harness, case, "purchase-agreement", content)  # no messageId: the same upload as before
+    again = await upload(harness, case, "purchase-agreement", content, message_id=f"{case}-agreement-2")
+
+    assert (repeat.status_code, repeat.json()["duplicate"]) == (200, True)
+    assert again.status_code == 202
+    task = await check_task(harness, child, "purchase-agreement")
+    await harness.api.complete_user_task(task.key, {"documentCheckDecision": "accept"})
+    assert await harness.ended(child) == "completed"
+    agreement = dossier_by_code(harness, child)["purchase-agreement"]
+    assert (agreement["reference"], agreement["uploadAttempts"], agreement["rejections"]) == (
+        sha_reference(content), 2, 1)
 
 
 async def test_an_upload_rejected_as_often_as_allowed_leaves_the_document_missing(harness: Harness) -> None:
