@@ -54,8 +54,7 @@ class Registry:
         return str(row[0]) if row else None
 
     def known(self, case_number: str) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM cases WHERE case_number = ?", (case_number,)).fetchone() is not None
+        return self.service_of(case_number) is not None
 
     def service_of(self, case_number: str) -> str | None:
         """The service code a case was opened for (complaints are opened for "complaint"), None if unknown."""

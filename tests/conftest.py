@@ -14,11 +14,9 @@ from engine import launcher
 from engine.api import CamundaApi
 from engine.records import RecordLog
 from engine.settings import PROJECT_ROOT, EngineSettings
-from intake.app import create_app
-from intake.settings import IntakeSettings
 from sandbox.server import Sandbox
 from sandbox.settings import SandboxSettings
-from tests.servers import AppServer, free_port
+from tests.servers import AppServer, free_port, running_intake
 from tests.smoke_tasks import router as smoke_router
 from tests.stack_fixtures import stack, stack_api, stack_intake, stack_records, stack_workers  # noqa: F401
 from workers.clients.agencies import AgencyEndpoint
@@ -92,15 +90,9 @@ async def sandbox(intake_port: int) -> AsyncIterator[Sandbox]:
 async def intake(
     engine_settings: EngineSettings, intake_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[AppServer]:
-    settings = IntakeSettings(
-        port=intake_port, engine_rest_url=engine_settings.rest_url, catalog_dir=TEST_CATALOG,
-        database_path=tmp_path_factory.mktemp("intake") / "intake.sqlite",
-        upload_dir=tmp_path_factory.mktemp("uploads"),
-    )
-    server = AppServer(create_app(settings), settings.host, settings.port)
-    await server.start()
-    yield server
-    await server.stop()
+    async with running_intake(intake_port, engine_settings.rest_url, TEST_CATALOG,
+                              tmp_path_factory.mktemp("intake")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,14 @@
 import asyncio
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+
+from intake.app import create_app
+from intake.settings import IntakeSettings
 
 
 def free_port() -> int:
@@ -39,3 +43,16 @@ class AppServer:
         self._server.should_exit = True
         if self._task:
             await self._task
+
+
+@contextlib.asynccontextmanager
+async def running_intake(port: int, engine_rest_url: str, catalog_dir: Path, folder: Path) -> AsyncIterator[AppServer]:
+    """Intake in this event loop, its database and uploads under `folder`."""
+    settings = IntakeSettings(port=port, engine_rest_url=engine_rest_url, catalog_dir=catalog_dir,
+                              database_path=folder / "intake.sqlite", upload_dir=folder / "uploads")
+    server = AppServer(create_app(settings), settings.host, settings.port)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

@@ -19,10 +19,8 @@ from engine import launcher
 from engine.api import CamundaApi
 from engine.records import RecordLog
 from engine.settings import PROJECT_ROOT, EngineSettings
-from intake.app import create_app
-from intake.settings import IntakeSettings
 from sandbox.server import Sandbox
-from tests.servers import AppServer, free_port
+from tests.servers import AppServer, free_port, running_intake
 from tests.webapps_stack import webapps_stack
 from workers.systems import agency_ids
 
@@ -45,15 +43,9 @@ async def stack_api(stack: EngineSettings) -> AsyncIterator[CamundaApi]:
 
 @pytest.fixture(scope="session")
 async def stack_intake(stack: EngineSettings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AppServer]:
-    settings = IntakeSettings(
-        port=free_port(), engine_rest_url=stack.rest_url, catalog_dir=PROJECT_ROOT / "catalog",
-        database_path=tmp_path_factory.mktemp("stack-intake") / "intake.sqlite",
-        upload_dir=tmp_path_factory.mktemp("stack-uploads"),
-    )
-    server = AppServer(create_app(settings), settings.host, settings.port)
-    await server.start()
-    yield server
-    await server.stop()
+    async with running_intake(free_port(), stack.rest_url, PROJECT_ROOT / "catalog",
+                              tmp_path_factory.mktemp("stack-intake")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ figures against them (Operate imports what the engine exports, so the report wai
 import asyncio
 import sys
 from asyncio.subprocess import PIPE
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +29,10 @@ PROPERTY, LAND = "property-ownership-registration", "land-possession-right"
 async def stack_harness(
     stack_api: CamundaApi, stack_records: RecordLog, sandbox: Sandbox, stack_intake: AppServer,
     stack_workers: object,
-) -> Harness:
-    return Harness(stack_api, stack_records, sandbox.http_url, stack_intake.url)
+) -> AsyncIterator[Harness]:
+    harness = Harness(stack_api, stack_records, sandbox.http_url, stack_intake.url)
+    yield harness
+    await harness.close()
 
 
 async def run_requests(h: Harness) -> None:

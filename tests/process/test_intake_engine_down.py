@@ -8,11 +8,9 @@ import httpx
 import pytest
 
 from engine.settings import EngineSettings
-from intake.app import create_app
-from intake.settings import IntakeSettings
 from tests.conftest import TEST_CATALOG
 from tests.process.harness import BATBOLD, PORTAL_KEY, Harness
-from tests.servers import AppServer, free_port
+from tests.servers import AppServer, free_port, running_intake
 
 
 def closed_port() -> int:
@@ -23,12 +21,8 @@ def closed_port() -> int:
 
 @pytest.fixture
 async def lonely_intake(tmp_path: Path) -> AsyncIterator[AppServer]:
-    settings = IntakeSettings(port=free_port(), engine_rest_url=f"http://127.0.0.1:{closed_port()}",
-                              catalog_dir=TEST_CATALOG, database_path=tmp_path / "intake.sqlite")
-    server = AppServer(create_app(settings), settings.host, settings.port)
-    await server.start()
-    yield server
-    await server.stop()
+    async with running_intake(free_port(), f"http://127.0.0.1:{closed_port()}", TEST_CATALOG, tmp_path) as server:
+        yield server
 
 
 async def test_a_request_while_the_engine_is_away_is_refused_with_503_and_can_be_retried(
