@@ -1,4 +1,4 @@
-"""Load catalog/agencies.yaml, catalog/services/*.yaml and catalog/complaints.yaml; every error names file,
+"""Load catalog/agencies.yaml, services/*.yaml, complaints.yaml and roles.yaml; every error names file,
 service (where there is one) and field."""
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from catalog.model import Agency, Catalog, ComplaintRules, Service
+from catalog.model import Agency, Catalog, ComplaintRules, Roles, Service
 
 CATALOG_DIR = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
@@ -66,3 +66,8 @@ def load_complaint_rules(path: Path = CATALOG_DIR / "complaints.yaml") -> Compla
     if not path.is_file():
         raise CatalogError(f"{path.name}: missing (looked at {path})")
     return validated(ComplaintRules, read_yaml(path), path.name)
+
+
+def load_roles(path: Path = CATALOG_DIR / "roles.yaml") -> Roles:
+    """The candidate groups of user tasks: each becomes an engine group with its staff and access."""
+    return validated(Roles, read_yaml(path), path.name)

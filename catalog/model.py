@@ -58,7 +58,7 @@ DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
 def duration_seconds(value: str) -> int:
-    """Seconds of an ISO-8601 duration in days, hours, minutes and seconds (what Zeebe's timers take)."""
+    """Seconds of an ISO-8601 duration in days, hours, minutes and seconds (what the engine's timers take)."""
     match = DURATION.fullmatch(value)
     if match is None or value in ("P", "PT") or value.endswith("T"):
         raise ValueError(f"{value!r} is not an ISO-8601 duration like P3D or PT12H")
@@ -229,4 +229,26 @@ class ComplaintRules(Strict):
             raise ValueError(
                 f"reminders.days_before_deadline: {first} is not before a {self.legal_deadline.days}-day deadline"
             )
+        return self
+
+
+class Role(Strict):
+    """A candidate group of user tasks, tied to the Agency unit that does the work (catalog/roles.yaml)."""
+
+    group: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    name_mn: str
+    unit: str
+    does: str
+    starts: list[str] = Field(default_factory=list)  # processes its staff may start from Tasklist
+
+
+class Roles(Strict):
+    roles: list[Role]
+    units: list[str]
+
+    @model_validator(mode="after")
+    def units_known(self) -> Self:
+        unknown = sorted({role.unit for role in self.roles} - set(self.units))
+        if unknown:
+            raise ValueError(f"roles name unknown units: {', '.join(unknown)}")
         return self

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engine.api import CamundaApi
+from engine_client import EngineClient
 
 RESOURCE_SUFFIXES = (".bpmn", ".dmn", ".form")
 
@@ -17,19 +17,17 @@ def resources(dirs: Iterable[Path]) -> list[Path]:
     return found
 
 
-async def deploy_all(api: CamundaApi, dirs: Iterable[Path]) -> dict[str, Any] | None:
+async def deploy_all(engine: EngineClient, dirs: Iterable[Path]) -> dict[str, Any] | None:
     files = resources(dirs)
     if not files:
         return None
-    return await api.deploy(files)
+    return await engine.deploy(files)
 
 
 def summary(deployment: dict[str, Any]) -> list[str]:
-    lines = []
-    for item in deployment.get("deployments", []):
-        for kind, value in item.items():
-            name = (value.get("processDefinitionId") or value.get("bpmnProcessId") or value.get("formId")
-                    or value.get("decisionDefinitionId") or value.get("decisionId") or value)
-            version = value.get("processDefinitionVersion") or value.get("version", "?")
-            lines.append(f"{kind}: {name} (version {version})")
-    return lines
+    """One line per process and decision deployed (nothing when every resource was unchanged)."""
+    lines = [f"process {d['key']} (version {d['version']})"
+             for d in (deployment.get("deployedProcessDefinitions") or {}).values()]
+    lines += [f"decision {d['key']} (version {d['version']})"
+              for d in (deployment.get("deployedDecisionDefinitions") or {}).values()]
+    return lines or ["no changes"]

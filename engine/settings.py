@@ -1,9 +1,23 @@
-"""Engine launcher settings: environment ENGINE_*, or constructed directly in tests."""
+"""Engine launcher settings: environment ENGINE_* (the engine application reads the same names), or
+constructed directly in tests."""
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from local_stack import (
+    ADMIN_USER,
+    ENGINE_PORT,
+    HOST,
+    INTAKE_ACCOUNT,
+    REPORTS_ACCOUNT,
+    STAFF_PASSWORD,
+    WORKERS_ACCOUNT,
+    Account,
+    is_placeholder,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -11,70 +25,66 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class EngineSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENGINE_")
 
-    cache_dir: Path = PROJECT_ROOT / ".cache" / "camunda"
-    run_dir: Path = PROJECT_ROOT / ".cache" / "engine"
-    host: str = "127.0.0.1"
-    rest_port: int = 8080
-    grpc_port: int = 26500
-    management_port: int = 9600
-    command_port: int = 26501
-    internal_port: int = 26502
-    heap: str = "1024m"
-    # webapps mode: Operate and Tasklist as their own applications (bin/operate, bin/tasklist)
-    operate_port: int = 8081
-    operate_management_port: int = 9611
-    tasklist_port: int = 8082
-    tasklist_management_port: int = 9612
-    webapp_heap: str = "512m"
-    controlled_clock: bool = False
-    # the record stream (records.jsonl) rotates at this size, keeping two older files; 0 = never
-    records_max_bytes: int = 256 * 1024 * 1024
-    # webapps mode: OpenSearch + bin/broker + bin/operate + bin/tasklist; off = broker only (fast, tests)
-    webapps: bool = True
-    search_http_port: int = 9200
-    search_transport_port: int = 9300
-    search_heap: str = "512m"
-    search_user: str = "esra-search"  # OpenSearch refuses root; used only when the launcher runs as root
-    web_user: str = "demo"
-    web_password: str = "demo"
-    # password of the staff users, one per candidate group of catalog/roles.yaml (engine/roles.py);
-    # the sandbox default must be replaced wherever real people log in
-    staff_password: SecretStr = SecretStr("demo")
+    environment: Literal["development", "production"] = "development"
+    app_dir: Path = PROJECT_ROOT / "engine" / "app"
+    cache_dir: Path = PROJECT_ROOT / ".cache" / "engine-build"  # the built application, reused while unchanged
+    run_dir: Path = PROJECT_ROOT / ".cache" / "engine"  # database, log, PID file
+    host: str = HOST
+    port: int = ENGINE_PORT
+    heap: str = "384m"
+    # empty: an H2 file database under run_dir; else a JDBC URL (PostgreSQL) with user and password
+    datasource_url: str = ""
+    datasource_user: str = "sa"
+    datasource_password: SecretStr = SecretStr("")
+    admin_user: str = ADMIN_USER
+    admin_password: SecretStr = SecretStr("demo")
+    staff_password: SecretStr = SecretStr(STAFF_PASSWORD)  # every staff user of catalog/roles.yaml
+    # the service accounts' passwords (each component is configured with its own)
+    workers_password: SecretStr = WORKERS_ACCOUNT.password
+    intake_password: SecretStr = INTAKE_ACCOUNT.password
+    reports_password: SecretStr = REPORTS_ACCOUNT.password
     start_timeout_s: float = 180.0
     resource_dirs: tuple[Path, ...] = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
+    catalog_dir: Path = PROJECT_ROOT / "catalog"
+
+    @model_validator(mode="after")
+    def no_default_passwords_outside_development(self) -> "EngineSettings":
+        weak = [name for name in ("admin_password", "staff_password", "workers_password", "intake_password",
+                                  "reports_password")
+                if is_placeholder(getattr(self, name).get_secret_value())]
+        if self.environment != "development" and weak:
+            raise ValueError(f"default or empty password outside development: set ENGINE_{weak[0].upper()}")
+        return self
+
+    @property
+    def service_accounts(self) -> tuple[Account, ...]:
+        return (Account(WORKERS_ACCOUNT.user, self.workers_password),
+                Account(INTAKE_ACCOUNT.user, self.intake_password),
+                Account(REPORTS_ACCOUNT.user, self.reports_password))
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
 
     @property
     def rest_url(self) -> str:
-        return f"http://{self.host}:{self.rest_port}"
+        return f"{self.url}/engine-rest"
 
     @property
-    def management_url(self) -> str:
-        return f"http://{self.host}:{self.management_port}"
-
-    @property
-    def operate_url(self) -> str:
-        return f"http://{self.host}:{self.operate_port}"
+    def readiness_url(self) -> str:
+        return f"{self.url}/actuator/health/readiness"
 
     @property
     def tasklist_url(self) -> str:
-        return f"http://{self.host}:{self.tasklist_port}"
+        return f"{self.url}/operaton/app/tasklist/default/"
 
     @property
-    def search_url(self) -> str:
-        return f"http://{self.host}:{self.search_http_port}"
+    def cockpit_url(self) -> str:
+        return f"{self.url}/operaton/app/cockpit/default/"
 
     @property
-    def search_dir(self) -> Path:
-        """OpenSearch's own config, data, logs and PID file (the only place it writes)."""
-        return self.run_dir / "opensearch"
-
-    @property
-    def grpc_address(self) -> str:
-        return f"{self.host}:{self.grpc_port}"
-
-    @property
-    def records_path(self) -> Path:
-        return self.run_dir / "records.jsonl"
+    def jdbc_url(self) -> str:
+        return self.datasource_url or f"jdbc:h2:file:{self.run_dir / 'h2' / 'engine'};DB_CLOSE_ON_EXIT=FALSE"
 
     @property
     def pid_path(self) -> Path:
@@ -83,25 +93,3 @@ class EngineSettings(BaseSettings):
     @property
     def log_path(self) -> Path:
         return self.run_dir / "engine.log"
-
-    @property
-    def config_path(self) -> Path:
-        return self.run_dir / "application.yaml"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.run_dir / "data"
-
-    @property
-    def ports(self) -> dict[str, int]:
-        ports = {
-            "REST/web": self.rest_port, "gRPC": self.grpc_port, "management": self.management_port,
-            "command API": self.command_port, "internal API": self.internal_port,
-        }
-        if self.webapps:
-            ports |= {
-                "Operate": self.operate_port, "Operate management": self.operate_management_port,
-                "Tasklist": self.tasklist_port, "Tasklist management": self.tasklist_management_port,
-                "OpenSearch HTTP": self.search_http_port, "OpenSearch transport": self.search_transport_port,
-            }
-        return ports

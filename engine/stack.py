@@ -12,14 +12,12 @@ import structlog
 
 from engine import launcher
 from engine.settings import PROJECT_ROOT, EngineSettings
+from local_stack import HOST, INTAKE_URL, PORTAL_KEY, SANDBOX_SMTP_PORT, SANDBOX_URL, WORKERS_METRICS_PORT
 
 log = structlog.get_logger(__name__)
 COMPONENTS = ("sandbox", "intake", "workers")  # start order: what others call comes first
-HEALTH_URLS = {  # default ports of each component's /health
-    "sandbox": "http://127.0.0.1:8090/health",
-    "intake": "http://127.0.0.1:8070/health",
-    "workers": "http://127.0.0.1:9464/health",
-}
+WORKERS_URL = f"http://{HOST}:{WORKERS_METRICS_PORT}"
+HEALTH_URLS = {"sandbox": f"{SANDBOX_URL}/health", "intake": f"{INTAKE_URL}/health", "workers": f"{WORKERS_URL}/health"}
 
 
 def present_components() -> list[str]:
@@ -29,6 +27,9 @@ def present_components() -> list[str]:
 def start_component(name: str, settings: EngineSettings) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.setdefault("INTAKE_ENGINE_REST_URL", settings.rest_url)
+    env.setdefault("WORKERS_ENGINE_REST_URL", settings.rest_url)
+    env.setdefault("INTAKE_ENGINE_PASSWORD", settings.intake_password.get_secret_value())
+    env.setdefault("WORKERS_ENGINE_PASSWORD", settings.workers_password.get_secret_value())
     return subprocess.Popen([sys.executable, "-m", name], env=env)
 
 
@@ -43,30 +44,25 @@ def stop_components(children: list[subprocess.Popen[bytes]], grace_s: float = 30
             child.kill()
 
 
-def banner(settings: EngineSettings, components: list[str]) -> str:
-    login = f"(login {settings.web_user}/{settings.web_password})"
-    webapps = [
-        f"  Operate             {settings.operate_url}/operate  {login}",
-        f"  Tasklist            {settings.tasklist_url}/tasklist  (same login; staff: one user per group of "
-        "catalog/roles.yaml)",
-        f"  OpenSearch          {settings.search_url}",
-    ] if settings.webapps else [
-        "  Operate / Tasklist  off (broker-only mode, ENGINE_WEBAPPS=0)",
-    ]
+def banner(settings: EngineSettings, components: list[str], staff: tuple[str, ...]) -> str:
+    staff_line = ", ".join(staff) or "see catalog/roles.yaml"
     return "\n".join([
         "",
         "ESRA process automation is running:",
-        f"  Zeebe REST API v2   {settings.rest_url}/v2/topology",
-        f"  Zeebe gRPC          {settings.grpc_address}",
-        f"  Engine health       {settings.management_url}/actuator/health/readiness",
-        *webapps,
-        f"  Record stream       {settings.records_path}",
-        "  Worker metrics      http://127.0.0.1:9464/metrics  (/health beside it)",
-        "  Intake API          http://127.0.0.1:8070/docs  (portal key: sandbox-portal-key)",
-        "  Sandbox             http://127.0.0.1:8090/docs  (registry, agencies, SMS, inbox; SMTP 8025)",
+        f"  Tasklist            {settings.tasklist_url}",
+        f"  Cockpit             {settings.cockpit_url}",
+        f"  Admin               {settings.url}/operaton/app/admin/default/",
+        f"  Administrator       {settings.admin_user} / {settings.admin_password.get_secret_value()}"
+        "  (development only)",
+        f"  Staff logins        user = group, password {settings.staff_password.get_secret_value()}: {staff_line}",
+        f"  Engine REST API     {settings.rest_url}  (HTTP Basic; each component has its own account)",
+        f"  Engine metrics      {settings.url}/actuator/prometheus  (readiness: /actuator/health/readiness)",
+        f"  Intake API          {INTAKE_URL}/docs  (portal key: {PORTAL_KEY})",
+        f"  Worker metrics      {WORKERS_URL}/metrics  (/health beside it)",
+        f"  Sandbox             {SANDBOX_URL}/docs  (registry, agencies, SMS, inbox; SMTP {SANDBOX_SMTP_PORT})",
         "  Submit a request    bash tools/submit-demo-request.sh [service]  (then tools/submit-demo-upload.sh)",
         "  Submit a complaint  bash tools/submit-demo-complaint.sh [kind] [topic] [agency]",
-        "  Document report     .venv/bin/python -m workers.reports documents",
+        "  Document report     .venv/bin/python -m reports documents",
         f"  Components          {', '.join(['engine', *components])}",
         "Press Ctrl-C to stop everything.",
         "",
@@ -93,7 +89,7 @@ def run(settings: EngineSettings) -> int:
     components = present_components()
     children = [start_component(name, settings) for name in components]
     wait_healthy(components, children)
-    print(banner(settings, components), flush=True)
+    print(banner(settings, components, result.staff), flush=True)
     stopping = False
 
     def stop(*_: object) -> None:

@@ -1,4 +1,13 @@
-"""The one place the Camunda version is pinned (docker-compose.yml must carry the same tag; a test checks)."""
+"""Operaton's version, read from the one place it is pinned: engine/app/pom.xml (`operaton.version`)."""
 
-CAMUNDA_VERSION = "8.6.0"
-DISTRIBUTION_ARTIFACT = f"io.camunda:camunda-zeebe:{CAMUNDA_VERSION}:tar.gz"
+import re
+from pathlib import Path
+
+APP_DIR = Path(__file__).resolve().parent / "app"
+
+
+def operaton_version(pom: Path = APP_DIR / "pom.xml") -> str:
+    match = re.search(r"<operaton\.version>([^<]+)</operaton\.version>", pom.read_text())
+    if not match:
+        raise ValueError(f"{pom} pins no <operaton.version>")
+    return match.group(1)

@@ -4,7 +4,7 @@ import uvicorn
 
 from intake.app import create_app
 from intake.settings import IntakeSettings
-from workers.logs import configure_logging
+from observability.logs import configure_logging
 
 
 def main() -> None:

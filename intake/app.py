@@ -1,19 +1,27 @@
-"""The intake HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+"""The intake HTTP API (OpenAPI at /openapi.json, docs at /docs).
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+Every message an endpoint accepts is stored in the outbox before the answer (202; a repeated message id: 200
+with `duplicate: true`) and delivered to the engine at once when it can be, else later by the outbox's loop.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Annotated, Any
 
-import httpx
-from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
+import structlog
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from catalog import load_catalog
 from catalog.model import Channel
-from engine.api import CamundaApi, CamundaApiError
+from engine_client import EngineClient, VariableTooLong, to_engine
 from intake import messages
 from intake.complaints import complaints_router
+from intake.delivery import Engine, EngineDelivery
+from intake.metrics import IntakeMetrics
+from intake.outbox import Accepted, NewMessage, Outbox, Status
 from intake.registry import Registry
 from intake.schemas import (
     AgencyDecision,
@@ -26,29 +34,40 @@ from intake.schemas import (
 from intake.settings import Caller, CallerKind, IntakeSettings
 from intake.uploads import documents_router
 
-MESSAGE_TTL = timedelta(days=1)  # buffered: a reply may arrive before the process waits for it
+log = structlog.get_logger("intake")
 
 
-def create_app(settings: IntakeSettings) -> FastAPI:
+def create_app(settings: IntakeSettings, engine: Engine | None = None) -> FastAPI:
+    """The app with its stores; `engine` replaces the REST client built from the settings (tests)."""
     registry = Registry(settings.database_path)
+    metrics = IntakeMetrics()
+    outbox = Outbox(settings.database_path, settings.outbox, metrics)
     catalog = load_catalog(settings.catalog_dir)
     callers = {c.key.get_secret_value(): c for c in settings.callers}
-    engine = CamundaApi(settings.engine_rest_url)
+    client: EngineClient | None = None  # built here, closed here
+    if engine is None:
+        engine = client = EngineClient(settings.engine_rest_url, settings.engine_user,
+                                       settings.engine_password.get_secret_value())
+    delivery = EngineDelivery(engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await engine.close()
+        stop = asyncio.Event()
+        loop = asyncio.create_task(outbox.run(delivery, stop), name="intake-outbox")
+        log.info("intake started", pending_messages=outbox.count(Status.PENDING),
+                 expired_messages=outbox.count(Status.EXPIRED), failed_messages=outbox.count(Status.FAILED))
+        try:
+            yield
+        finally:
+            stop.set()
+            await loop
+            log.info("intake stopped", pending_messages=outbox.count(Status.PENDING))
+            if client is not None:
+                await client.close()
+            outbox.close()
+            registry.close()
 
     app = FastAPI(title="ESRA intake API", version="1", lifespan=lifespan)
-
-    @app.exception_handler(httpx.HTTPError)
-    @app.exception_handler(CamundaApiError)
-    async def engine_unavailable(_: Request, error: Exception) -> JSONResponse:
-        """Nothing was published (the message id is free again): the caller retries with the same ids."""
-        return JSONResponse(status_code=503, content={
-            "detail": f"the process engine did not take the message ({type(error).__name__}); "
-                      "retry with the same requestId / messageId"})
 
     def caller_of(kind: CallerKind) -> Callable[[str], Caller]:
         def authenticate(x_api_key: Annotated[str, Header()] = "") -> Caller:
@@ -60,16 +79,16 @@ def create_app(settings: IntakeSettings) -> FastAPI:
             return caller
         return authenticate
 
-    async def publish_once(message_id: str, publish: Callable[[], Awaitable[Any]]) -> JSONResponse:
-        """Publish unless this message id was handled before; a failed publish may be retried."""
-        if not registry.first_time(message_id):
-            return JSONResponse({"accepted": True, "duplicate": True}, status_code=200)
+    async def accept(message: NewMessage) -> Accepted:
+        """Store the message (once per message id) and try to deliver it now."""
         try:
-            await publish()
-        except Exception:
-            registry.forget(message_id)
-            raise
-        return JSONResponse({"accepted": True, "duplicate": False}, status_code=202)
+            to_engine(dict(message.variables))  # what the engine could never store is refused here, not later
+        except VariableTooLong as error:
+            raise HTTPException(422, str(error)) from error
+        return await outbox.accept(message, delivery)
+
+    def answer(accepted: Accepted) -> JSONResponse:
+        return JSONResponse(accepted.body(), status_code=accepted.status_code)
 
     @app.post("/v1/service-requests", status_code=202)
     async def submit(request: ServiceRequest, _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]
@@ -87,36 +106,36 @@ def create_app(settings: IntakeSettings) -> FastAPI:
             "serviceCentre": request.service_centre, "deliveryMethod": request.delivery_method,
             "registryConsent": request.registry_consent,
         }
-        response = await publish_once(f"submit-{request.request_id}", lambda: engine.publish_message(
-            messages.SERVICE_REQUEST_SUBMITTED, case_number, variables, message_id=f"submit-{request.request_id}",
-            ttl=MESSAGE_TTL))
-        return {"caseNumber": case_number, "duplicate": response.status_code == 200}
+        name = messages.SERVICE_REQUEST_SUBMITTED
+        accepted = await accept(NewMessage.start(f"submit-{request.request_id}", name, messages.STARTS_PROCESS[name],
+                                                 case_number, variables))
+        return {"caseNumber": case_number, "duplicate": accepted.duplicate, "delivery": accepted.delivery}
 
     @app.post("/v1/agency-decisions", status_code=202)
     async def agency_decision(decision: AgencyDecision,
                               agency: Annotated[Caller, Depends(caller_of(CallerKind.AGENCY))]) -> JSONResponse:
+        """A service stage's decision, or an organisation's answer to a complaint (its stage = the forwarding
+        number)."""
         forwarded = registry.forwarded_to(decision.case_number, decision.stage)
         if decision.agency_id != agency.name or forwarded != agency.name:
             case = f"case {decision.case_number} stage {decision.stage}"
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"{case} was not forwarded to {agency.name}")
-        return await publish_once(decision.message_id, lambda: engine.publish_message(
-            messages.AGENCY_DECISION, f"{decision.case_number}-{decision.stage}",
-            {"decision": decision.decision, "decisionReason": decision.reason},
-            message_id=decision.message_id, ttl=MESSAGE_TTL))
+        return answer(await accept(NewMessage.reply(
+            decision.message_id, messages.AGENCY_DECISION, messages.stage_key(decision.case_number, decision.stage),
+            {"decision": decision.decision, "decisionReason": decision.reason})))
 
     @app.post("/v1/citizen-replies/information", status_code=202)
     async def information(reply: InformationReply,
                           _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]) -> JSONResponse:
-        return await publish_once(reply.message_id, lambda: engine.publish_message(
-            messages.CITIZEN_INFORMATION_PROVIDED, f"{reply.case_number}-{reply.stage}",
-            {"additionalInformation": reply.information}, message_id=reply.message_id, ttl=MESSAGE_TTL))
+        return answer(await accept(NewMessage.reply(
+            reply.message_id, messages.CITIZEN_INFORMATION_PROVIDED, messages.stage_key(reply.case_number, reply.stage),
+            {"additionalInformation": reply.information})))
 
     @app.post("/v1/citizen-replies/satisfaction", status_code=202)
     async def satisfaction(reply: SatisfactionReply,
                            _: Annotated[Caller, Depends(caller_of(CallerKind.PORTAL))]) -> JSONResponse:
-        return await publish_once(reply.message_id, lambda: engine.publish_message(
-            messages.SATISFACTION_RATED, reply.case_number, {"satisfaction": reply.rating},
-            message_id=reply.message_id, ttl=MESSAGE_TTL))
+        return answer(await accept(NewMessage.reply(
+            reply.message_id, messages.SATISFACTION_RATED, reply.case_number, {"satisfaction": reply.rating})))
 
     @app.post("/internal/forwardings", status_code=204)
     async def forwarding(body: Forwarding, _: Annotated[Caller, Depends(caller_of(CallerKind.WORKERS))]) -> None:
@@ -134,9 +153,35 @@ def create_app(settings: IntakeSettings) -> FastAPI:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_number}")
         return {"caseNumber": case_number, "forwardedStages": stages}
 
-    app.include_router(complaints_router(registry, catalog, engine, caller_of, publish_once, MESSAGE_TTL))
+    app.include_router(complaints_router(registry, catalog, caller_of, accept))
 
-    app.include_router(documents_router(settings, registry, catalog, engine, caller_of, publish_once, MESSAGE_TTL))
+    app.include_router(documents_router(settings, registry, catalog, caller_of, accept))
+
+    operations = Depends(caller_of(CallerKind.OPERATIONS))
+
+    @app.get("/internal/outbox", tags=["operations"])
+    async def outbox_messages(status: Status, _: Annotated[Caller, operations],
+                              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+        """Messages in one state, oldest first: `expired` and `failed` are the ones that never reached the
+        engine and need a person; `pending` are still being tried. Variable values are left out."""
+        listed = outbox.messages(status, limit)
+        return {"status": status, "count": outbox.count(status), "messages": [m.for_operations() for m in listed]}
+
+    @app.post("/internal/outbox/{message_id}/retry", status_code=202, tags=["operations"])
+    async def retry_message(message_id: str, _: Annotated[Caller, operations]) -> dict[str, Any]:
+        """Send an expired or failed message again, with a fresh time to live (once its cause is fixed)."""
+        requeued = outbox.requeue(message_id)
+        if requeued is None:
+            known = outbox.get(message_id)
+            if known is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, f"no message {message_id}")
+            raise HTTPException(status.HTTP_409_CONFLICT, f"message {message_id} is {known.status}, "
+                                                          "only expired or failed messages are sent again")
+        return requeued.for_operations()
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health")
     async def health() -> dict[str, str]:

@@ -2,14 +2,14 @@
 (ComplaintEscalationProcess), and the citizen's rating of the answer.
 
 Anything missing or malformed is refused with a 422 naming the field and the reason, before anything is
-numbered or published. A complaint about a service decision may name the service request's case number: it
+numbered or sent. A complaint about a service decision may name the service request's case number: it
 must be a service request intake knows, and the complaint is then linked to it (and, unless it names an
 organisation itself, goes to the agency that last decided that request).
 """
 
 import re
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, field_validator, model_validator
 
 from catalog.model import Catalog
-from engine.api import CamundaApi
 from intake import messages
+from intake.outbox import Accept, NewMessage
 from intake.registry import Registry
 from intake.schemas import EMAIL, PHONE, Body, RegisterNumber
 from intake.settings import Caller, CallerKind
@@ -30,7 +30,6 @@ SERVICE_CENTRE = r"^(capital|aimag):[a-z-]+$"
 Kind = Literal["inquiry", "complaint", "petition", "suggestion"]
 Topic = Literal["system-access", "personal-data", "service-decision", "staff-conduct", "service-delay", "other"]
 ComplaintChannel = Literal["portal", "call-centre", "letter"]
-Publish = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[JSONResponse]]
 Authenticate = Callable[[CallerKind], Callable[[str], Caller]]
 
 
@@ -78,8 +77,7 @@ def refuse(field: str, reason: str) -> HTTPException:
     return HTTPException(422, [{"loc": ["body", field], "msg": reason, "type": "value_error"}])
 
 
-def complaints_router(registry: Registry, catalog: Catalog, engine: CamundaApi, caller_of: Authenticate,
-                      publish_once: Publish, message_ttl: timedelta) -> APIRouter:
+def complaints_router(registry: Registry, catalog: Catalog, caller_of: Authenticate, accept: Accept) -> APIRouter:
     router = APIRouter(tags=["complaints"])
     portal = Depends(caller_of(CallerKind.PORTAL))  # the portal, the call centre's and the letters desk's tools
 
@@ -110,17 +108,17 @@ def complaints_router(registry: Registry, catalog: Catalog, engine: CamundaApi, 
             "complaintText": complaint.text, "relatedCaseNumber": complaint.related_case_number,
             "receivedAt": datetime.now(UTC).replace(microsecond=0).isoformat(),
         }
-        message_id = f"complaint-{complaint.request_id}"
-        response = await publish_once(message_id, lambda: engine.publish_message(
-            messages.COMPLAINT_SUBMITTED, case_number, variables, message_id=message_id, ttl=message_ttl))
-        return {"caseNumber": case_number, "duplicate": response.status_code == 200}
+        name = messages.COMPLAINT_SUBMITTED
+        accepted = await accept(NewMessage.start(f"complaint-{complaint.request_id}", name,
+                                                 messages.STARTS_PROCESS[name], case_number, variables))
+        return {"caseNumber": case_number, "duplicate": accepted.duplicate, "delivery": accepted.delivery}
 
     @router.post("/v1/complaint-replies/satisfaction", status_code=202)
     async def rate_answer(rating: ComplaintRating, _: Annotated[Caller, portal]) -> JSONResponse:
         variables = {"satisfaction": "satisfied" if rating.satisfied else "dissatisfied",
                      "reopenRequested": rating.reopen and not rating.satisfied, "satisfactionComment": rating.comment}
-        return await publish_once(rating.message_id, lambda: engine.publish_message(
-            messages.COMPLAINT_SATISFACTION_RATED, rating.case_number, variables, message_id=rating.message_id,
-            ttl=message_ttl))
+        accepted = await accept(NewMessage.reply(rating.message_id, messages.COMPLAINT_SATISFACTION_RATED,
+                                                 rating.case_number, variables))
+        return JSONResponse(accepted.body(), status_code=accepted.status_code)
 
     return router

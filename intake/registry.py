@@ -1,4 +1,4 @@
-"""What intake must remember: case numbers, where each stage was forwarded, message ids already handled."""
+"""What intake must remember: case numbers and where each stage was forwarded (accepted messages: outbox.py)."""
 
 import sqlite3
 import threading
@@ -18,7 +18,6 @@ class Registry:
                     request_id TEXT UNIQUE, service_code TEXT, created_at TEXT);
                 CREATE TABLE IF NOT EXISTS forwardings (
                     case_number TEXT, stage INTEGER, agency TEXT, PRIMARY KEY (case_number, stage));
-                CREATE TABLE IF NOT EXISTS handled_messages (message_id TEXT PRIMARY KEY, at TEXT);
             """)
 
     def open_case(self, request_id: str, service_code: str, prefix: str = "ESR") -> tuple[str, bool]:
@@ -68,16 +67,9 @@ class Registry:
                                     (case_number,)).fetchall()
         return [{"stage": stage, "agency": agency} for stage, agency in rows]
 
-    def first_time(self, message_id: str) -> bool:
-        """True once per message id: the caller may act; False for every repeat."""
-        with self._lock, self._db:
-            cursor = self._db.execute("INSERT OR IGNORE INTO handled_messages VALUES (?, ?)", (message_id, now()))
-            return cursor.rowcount == 1
-
-    def forget(self, message_id: str) -> None:
-        """Undo `first_time` when acting on the message failed, so a retry can succeed."""
-        with self._lock, self._db:
-            self._db.execute("DELETE FROM handled_messages WHERE message_id = ?", (message_id,))
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 def now() -> str:

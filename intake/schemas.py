@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from workers.domain.register_number import InvalidRegisterNumber, parse_register_number
+from domain.register_number import InvalidRegisterNumber, parse_register_number
 
 PHONE = r"^\+976\d{8}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

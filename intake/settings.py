@@ -1,19 +1,25 @@
-"""Intake settings (INTAKE_*). Each caller has its own API key; sandbox keys are refused in production."""
+"""Intake settings (INTAKE_*). Each caller has its own API key; sandbox keys and the development engine
+password are refused in production."""
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from workers.systems import PROJECT_ROOT, agency_ids
+import local_stack
+from catalog.loader import load_agencies
+from intake.outbox import OutboxPolicy
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class CallerKind(StrEnum):
     PORTAL = "portal"
     AGENCY = "agency"
     WORKERS = "workers"
+    OPERATIONS = "operations"  # people and tools watching intake: the outbox of undelivered messages
 
 
 class Caller(BaseModel):
@@ -22,12 +28,15 @@ class Caller(BaseModel):
     key: SecretStr
 
 
-def sandbox_callers() -> list[Caller]:
+def sandbox_callers(settings: dict[str, Any]) -> list[Caller]:
+    """The development callers: the portal, the workers, operations and one key per catalogue agency."""
     callers = [
-        Caller(name="e-mongolia-portal", kind=CallerKind.PORTAL, key=SecretStr("sandbox-portal-key")),
+        Caller(name="e-mongolia-portal", kind=CallerKind.PORTAL, key=SecretStr(local_stack.PORTAL_KEY)),
         Caller(name="workers", kind=CallerKind.WORKERS, key=SecretStr("sandbox-workers-key")),
+        Caller(name="operations", kind=CallerKind.OPERATIONS, key=SecretStr("sandbox-operations-key")),
     ]
-    callers += [Caller(name=a, kind=CallerKind.AGENCY, key=SecretStr(f"sandbox-intake-{a}-key")) for a in agency_ids()]
+    agencies = load_agencies(settings.get("catalog_dir", PROJECT_ROOT / "catalog"))
+    callers += [Caller(name=a, kind=CallerKind.AGENCY, key=SecretStr(f"sandbox-intake-{a}-key")) for a in agencies]
     return callers
 
 
@@ -35,12 +44,17 @@ class IntakeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", env_nested_delimiter="__")
 
     environment: Literal["development", "production"] = "development"
-    host: str = "127.0.0.1"
-    port: int = 8070
-    engine_rest_url: str = "http://127.0.0.1:8080"
-    database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"
+    host: str = local_stack.HOST
+    port: int = local_stack.INTAKE_PORT
+    # the engine, as intake's own service account (correlate messages, look up instances by business key)
+    engine_rest_url: str = local_stack.ENGINE_REST_URL
+    engine_user: str = local_stack.INTAKE_ACCOUNT.user
+    engine_password: SecretStr = local_stack.INTAKE_ACCOUNT.password
+    database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"  # cases, forwardings, outbox
+    # every accepted message waits here until the engine takes it (TTLs, backoff: INTAKE_OUTBOX__BACKOFF_MAX=PT30S)
+    outbox: OutboxPolicy = Field(default_factory=OutboxPolicy)
     catalog_dir: Path = PROJECT_ROOT / "catalog"
-    callers: list[Caller] = Field(default_factory=sandbox_callers)
+    callers: list[Caller] = Field(default_factory=sandbox_callers)  # agency keys from catalog_dir's agencies
     upload_dir: Path = PROJECT_ROOT / ".cache" / "intake" / "uploads"  # <dir>/<sha256[:2]>/<sha256>
     upload_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     upload_types: list[str] = Field(default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"])
@@ -55,9 +69,11 @@ class IntakeSettings(BaseSettings):
 
     @model_validator(mode="after")
     def no_sandbox_keys_in_production(self) -> "IntakeSettings":
-        sandbox = [c.name for c in self.callers if c.key.get_secret_value().startswith("sandbox-")]
-        if self.upload_link_secret.get_secret_value().startswith("sandbox-"):
+        sandbox = [c.name for c in self.callers if c.key.get_secret_value().startswith(local_stack.PLACEHOLDER_PREFIX)]
+        if self.upload_link_secret.get_secret_value().startswith(local_stack.PLACEHOLDER_PREFIX):
             sandbox.append("upload_link_secret")
+        if local_stack.is_placeholder(self.engine_password.get_secret_value()):
+            sandbox.append("engine_password")
         if self.environment == "production" and sandbox:
             raise ValueError(f"sandbox secrets in production for: {', '.join(sandbox)}")
         return self

@@ -1,7 +1,8 @@
 """Documents the citizen sends for DocumentReductionProcess: uploads and the answer to the registry-consent question.
 
 An upload is stored once under the upload folder by its SHA-256 (`<folder>/<hex[:2]>/<hex>`) and only its
-reference ("sha256:<hex>") travels to the engine, in the DocumentUploaded message; the bytes never do.
+reference ("sha256:<hex>") travels to the engine, in the DocumentUploaded message (through the outbox, correlated
+by `<case>:<document code>`); the bytes never do.
 """
 
 import contextlib
@@ -9,11 +10,11 @@ import hashlib
 import hmac
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, UploadFile, status
 from fastapi import Path as PathParameter
@@ -21,8 +22,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import Field
 
 from catalog.model import Catalog
-from engine.api import CamundaApi
 from intake import messages
+from intake.outbox import Accept, NewMessage
 from intake.registry import Registry
 from intake.schemas import Body
 from intake.settings import Caller, CallerKind, IntakeSettings
@@ -32,7 +33,6 @@ CHUNK = 64 * 1024
 HEX = r"^[0-9a-f]{64}$"
 
 Authenticate = Callable[[CallerKind], Callable[[str], Caller]]
-PublishOnce = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[JSONResponse]]
 
 
 class ConsentReply(Body):
@@ -131,8 +131,8 @@ async def store(upload: UploadFile, folder: Path, max_bytes: int, allowed: set[s
         raise
 
 
-def documents_router(settings: IntakeSettings, registry: Registry, catalog: Catalog, engine: CamundaApi,
-                     caller_of: Authenticate, publish_once: PublishOnce, ttl: timedelta) -> APIRouter:
+def documents_router(settings: IntakeSettings, registry: Registry, catalog: Catalog, caller_of: Authenticate,
+                     accept: Accept) -> APIRouter:
     router = APIRouter(tags=["documents"])
     portal = Depends(caller_of(CallerKind.PORTAL))
     allowed = set(settings.upload_types)
@@ -168,17 +168,16 @@ def documents_router(settings: IntakeSettings, registry: Registry, catalog: Cata
             "fileName": (file.filename or "")[:200], "contentType": stored.content_type,
             "sizeBytes": stored.size_bytes,
         }
-        response = await publish_once(message_id, lambda: engine.publish_message(
-            messages.DOCUMENT_UPLOADED, f"{case_number}:{document_code}", variables, message_id=message_id,
-            ttl=ttl))
-        return JSONResponse({"uploadReference": stored.reference, "duplicate": response.status_code == 200},
-                            status_code=response.status_code)
+        accepted = await accept(NewMessage.reply(message_id, messages.DOCUMENT_UPLOADED,
+                                                 messages.document_key(case_number, document_code), variables))
+        return JSONResponse({"uploadReference": stored.reference, "duplicate": accepted.duplicate,
+                             "delivery": accepted.delivery}, status_code=accepted.status_code)
 
     @router.post("/v1/citizen-replies/consent", status_code=202)
     async def consent(reply: ConsentReply, _: Annotated[Caller, portal]) -> JSONResponse:
-        return await publish_once(reply.message_id, lambda: engine.publish_message(
-            messages.REGISTRY_CONSENT_GIVEN, reply.case_number, {"consent": reply.consent},
-            message_id=reply.message_id, ttl=ttl))
+        accepted = await accept(NewMessage.reply(reply.message_id, messages.REGISTRY_CONSENT_GIVEN, reply.case_number,
+                                                 {"consent": reply.consent}))
+        return JSONResponse(accepted.body(), status_code=accepted.status_code)
 
     @router.get("/v1/uploads/{sha256}")
     async def linked_upload(sha256: Annotated[str, PathParameter(pattern=HEX)], expires: int,

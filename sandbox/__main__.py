@@ -4,9 +4,9 @@ import asyncio
 import signal
 import sys
 
+from observability.logs import configure_logging
 from sandbox.server import Sandbox
 from sandbox.settings import SandboxSettings
-from workers.logs import configure_logging
 
 
 async def serve(settings: SandboxSettings) -> None:

@@ -6,8 +6,8 @@ import structlog
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from sandbox.sms_parts import split_parts
 from sandbox.state import SandboxState
-from workers.domain.sms_segments import count_segments
 
 log = structlog.get_logger("sandbox.messaging")
 MESSAGE_ID = Field(alias="messageId", min_length=1, max_length=128)
@@ -39,11 +39,11 @@ def messaging_router(state: SandboxState) -> APIRouter:
             log.info("sms.duplicate", message_id=sms.message_id)
             return {"accepted": True, "duplicate": True}
         state.seen["sms"].add(sms.message_id)
-        parts = count_segments(sms.text)
-        state.journal.record("sms", messageId=sms.message_id, to=sms.to, text=sms.text, segments=parts.count,
-                             encoding=parts.encoding)
-        log.info("sms.received", to=sms.to, segments=parts.count, encoding=parts.encoding)
-        return {"accepted": True, "segments": parts.count, "encoding": parts.encoding, "duplicate": False}
+        encoding, segments = split_parts(sms.text)
+        state.journal.record("sms", messageId=sms.message_id, to=sms.to, text=sms.text, segments=segments,
+                             encoding=encoding)
+        log.info("sms.received", to=sms.to, segments=segments, encoding=encoding)
+        return {"accepted": True, "segments": segments, "encoding": encoding, "duplicate": False}
 
     @router.post("/inbox/messages", dependencies=[Depends(state.gate("inbox"))])
     async def send_inbox(message: InboxMessage) -> dict[str, Any]:

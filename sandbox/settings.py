@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from local_stack import HOST, INTAKE_URL, SANDBOX_PORT, SANDBOX_SMTP_PORT
+
 Decision = Literal["approve", "reject", "need-info"]
 Behaviour = Literal["approve", "reject", "need-info", "never"]
 
@@ -28,15 +30,15 @@ def keys(template: str) -> dict[str, SecretStr]:
 class SandboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SANDBOX_", env_nested_delimiter="__")
 
-    host: str = "127.0.0.1"
-    http_port: int = 8090
-    smtp_port: int = 8025
+    host: str = HOST
+    http_port: int = SANDBOX_PORT
+    smtp_port: int = SANDBOX_SMTP_PORT
 
     xyp_token: SecretStr = SecretStr("sandbox-xyp-token")
     # The key each agency's system expects from the workers (same defaults as workers.systems).
     agency_api_keys: dict[str, SecretStr] = keys("sandbox-{agency}-key")
     # Where agencies send their decisions, and the key each uses there (same defaults as intake.settings).
-    intake_url: str = "http://127.0.0.1:8070"
+    intake_url: str = INTAKE_URL
     intake_api_keys: dict[str, SecretStr] = keys("sandbox-intake-{agency}-key")
 
     # How every agency answers until told otherwise (PUT /control/agencies/{id}).

@@ -4,12 +4,14 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
 from intake.app import create_app
+from intake.outbox import OutboxPolicy
 from intake.settings import IntakeSettings
 
 
@@ -49,7 +51,8 @@ class AppServer:
 async def running_intake(port: int, engine_rest_url: str, catalog_dir: Path, folder: Path) -> AsyncIterator[AppServer]:
     """Intake in this event loop, its database and uploads under `folder`."""
     settings = IntakeSettings(port=port, engine_rest_url=engine_rest_url, catalog_dir=catalog_dir,
-                              database_path=folder / "intake.sqlite", upload_dir=folder / "uploads")
+                              database_path=folder / "intake.sqlite", upload_dir=folder / "uploads",
+                              outbox=OutboxPolicy(backoff_max=timedelta(seconds=2)))  # a missed wait is retried soon
     server = AppServer(create_app(settings), settings.host, settings.port)
     await server.start()
     try:

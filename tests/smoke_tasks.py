@@ -1,11 +1,10 @@
 """The smoke process's one service task, registered only in tests."""
 
-from pyzeebe import ZeebeTaskRouter
+from typing import Any
 
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, TaskHandler, handles
+from workers.services import Services
 
 
 class GreetingRequest(ProcessVariables):
@@ -16,8 +15,11 @@ class Greeting(ProcessVariables):
     greeting: str
 
 
-@job_task(router, "smoke-prepare-greeting", GreetingRequest)
-async def prepare_greeting(request: GreetingRequest, _: JobContext) -> Greeting:
+@handles("smoke-prepare-greeting")
+async def prepare_greeting(request: GreetingRequest, _context: TaskContext, _services: Services) -> Greeting:
     if request.name == "FAIL":
         raise RuntimeError("greeting service exploded")
     return Greeting(greeting=f"Сайн байна уу, {request.name}!")
+
+
+SMOKE_HANDLERS: list[TaskHandler[Any, Any]] = [prepare_greeting]

@@ -1,1 +1,2 @@
-"""pyzeebe job workers: one module per task type under workers.tasks, plus the runtime around them."""
+"""External-task workers: one handler module per topic under workers.tasks, the runtime that fetches and
+locks their tasks over REST, and the clients of the external systems."""

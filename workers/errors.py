@@ -1,7 +1,7 @@
 """The error taxonomy of STYLE.md, as exceptions a domain function raises.
 
 - BpmnError: a business outcome the model catches (error code UPPER_SNAKE).
-- InvalidJobData: data the worker can never process; the job fails at once into an incident.
+- InvalidJobData: data the worker can never process; the task fails at once into an incident.
 - TransientError (and any unexpected exception): retried with exponential backoff.
 """
 
@@ -17,7 +17,7 @@ class BpmnError(Exception):
 
 
 class InvalidJobData(Exception):
-    """Raise with a message that tells a person in Operate what to fix."""
+    """Raise with a message that tells a person in Cockpit what to fix."""
 
 
 class TransientError(Exception):

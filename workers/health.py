@@ -11,20 +11,20 @@ from workers.metrics import REGISTRY
 
 
 class HealthState:
-    """Written by the liveness loop, read by the HTTP thread."""
+    """Written by the runtime after each fetch-and-lock (engine reachable or not), read by the HTTP thread."""
 
     def __init__(self) -> None:
-        self.gateway_reachable = False
+        self.engine_reachable = False
         self.last_check = 0.0
         self.unreachable_since: float | None = None
         self.stopping = False
 
     def snapshot(self) -> dict[str, object]:
-        healthy = self.gateway_reachable and not self.stopping
+        healthy = self.engine_reachable and not self.stopping
         since = self.unreachable_since
         return {
             "status": "UP" if healthy else "DOWN",
-            "gatewayReachable": self.gateway_reachable,
+            "engineReachable": self.engine_reachable,
             "secondsSinceCheck": round(time.monotonic() - self.last_check, 1) if self.last_check else None,
             "unreachableForSeconds": round(time.monotonic() - since, 1) if since else 0,
             "stopping": self.stopping,

@@ -1,11 +1,11 @@
 """Worker settings from the environment (WORKERS_*), or constructed directly in tests."""
 
-from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from local_stack import ENGINE_REST_URL, WORKERS_ACCOUNT, WORKERS_METRICS_PORT, is_placeholder
 from workers.systems import Systems
 
 
@@ -14,48 +14,46 @@ class WorkerSettings(BaseSettings):
 
     environment: Literal["development", "production"] = "development"
     name: str = "esra-workers"
-    gateway_address: str = "127.0.0.1:26500"
-    channel: Literal["plain", "tls", "oauth"] = "plain"
-    tls_root_certificate: Path | None = None
-    oauth_client_id: str = ""
-    oauth_client_secret: SecretStr = SecretStr("")
-    oauth_token_url: str = ""
-    oauth_audience: str = "zeebe-api"
+    engine_rest_url: str = ENGINE_REST_URL
+    engine_user: str = WORKERS_ACCOUNT.user
+    engine_password: SecretStr = WORKERS_ACCOUNT.password
 
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
 
-    # Clients' HTTP timeout; every job timeout must exceed it (checked below).
+    # Clients' HTTP timeout; every lock must outlast it twice over (checked below).
     http_timeout_s: float = 10.0
-    job_timeout_ms: int = 60_000
-    task_timeouts_ms: dict[str, int] = {}
-    max_running_jobs: int = 16
-    poll_retry_delay_s: int = 1
-    long_poll_ms: int = 10_000
+    lock_duration_ms: int = 60_000
+    lock_durations_ms: dict[str, int] = {}  # per topic
+    default_retries: int = Field(default=3, ge=0)  # when the model sets no `retries` extension property
+    max_concurrent_tasks: int = Field(default=32, ge=1)
+    max_tasks_per_fetch: int = Field(default=32, ge=1)
+    long_poll_ms: int = Field(default=10_000, ge=0)
+    poll_retry_base_ms: int = 500
+    poll_retry_max_ms: int = 10_000
+    report_attempts: int = Field(default=5, ge=1)
 
     backoff_base_ms: int = 1_000
     backoff_max_ms: int = 5 * 60_000
 
-    liveness_interval_s: float = 5.0
-    liveness_restart_after_s: float = 30.0
     metrics_host: str = "127.0.0.1"
-    metrics_port: int = 9464
+    metrics_port: int = WORKERS_METRICS_PORT
 
-    systems: Systems = Systems()
+    systems: Systems = Field(default_factory=Systems)
 
     @model_validator(mode="after")
-    def timeouts_cover_http_calls(self) -> "WorkerSettings":
+    def locks_cover_http_calls(self) -> "WorkerSettings":
         floor = int(self.http_timeout_s * 1000 * 2)
-        timeouts = {"default": self.job_timeout_ms, **self.task_timeouts_ms}
-        too_short = {task: ms for task, ms in timeouts.items() if ms < floor}
+        locks = {"default": self.lock_duration_ms, **self.lock_durations_ms}
+        too_short = {topic: ms for topic, ms in locks.items() if ms < floor}
         if too_short:
-            raise ValueError(f"job timeouts {too_short} must be at least twice the HTTP timeout ({floor} ms)")
+            raise ValueError(f"lock durations {too_short} must be at least twice the HTTP timeout ({floor} ms)")
         placeholders = self.systems.placeholder_secrets()
+        if is_placeholder(self.engine_password.get_secret_value()):
+            placeholders.append("engine_password")
         if self.environment == "production" and placeholders:
             raise ValueError(f"sandbox placeholder secrets in production: {', '.join(placeholders)}")
-        if self.channel == "oauth" and not (self.oauth_client_id and self.oauth_token_url):
-            raise ValueError("channel=oauth needs WORKERS_OAUTH_CLIENT_ID and WORKERS_OAUTH_TOKEN_URL")
         return self
 
-    def timeout_for(self, task_type: str) -> int:
-        return self.task_timeouts_ms.get(task_type, self.job_timeout_ms)
+    def lock_ms(self, topic: str) -> int:
+        return self.lock_durations_ms.get(topic, self.lock_duration_ms)

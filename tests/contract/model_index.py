@@ -1,4 +1,5 @@
-"""What the model files declare, read straight from the XML/JSON: task types, forms, groups, errors, messages."""
+"""What Camunda 7 model files declare, read straight from the XML/JSON: external-task topics, forms, candidate
+groups, errors caught, messages awaited, the variables expressions read and the parameters the models set."""
 
 import json
 import re
@@ -7,22 +8,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
-ZEEBE = "{http://camunda.org/schema/zeebe/1.0}"
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-FEEL_WORDS = {"and", "or", "not", "null", "true", "false", "if", "then", "else", "for", "in", "return", "some",
-              "every", "satisfies", "instance", "of", "between", "function", "date", "time", "duration",
-              "count", "sum", "string", "number", "now", "today", "list", "contains", "context", "get", "value",
-              "is", "defined", "item", "append", "concat", "length", "upper", "case", "lower", "substring"}
+CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+# `execution.getVariable('x')` reads x without failing when it was never set.
+VARIABLE_BY_NAME = re.compile(r"\.(?:getVariable|getVariableLocal|hasVariable|hasVariableLocal)\(\s*['\"](\w+)['\"]")
+# Beans and objects expressions call (engine/app: `json`, `clock`), and JUEL's reserved words.
+NOT_VARIABLES = {"json", "clock", "execution",
+                 "empty", "not", "and", "or", "eq", "ne", "lt", "gt", "le", "ge", "true", "false", "null", "div", "mod",
+                 "instanceof"}
+CATCHING_EVENTS = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
 
 
 @dataclass
 class ModelIndex:
-    task_types: dict[str, list[str]] = field(default_factory=dict)  # type -> "File.bpmn#ElementId"
-    form_ids: dict[str, list[str]] = field(default_factory=dict)
+    topics: dict[str, list[str]] = field(default_factory=dict)  # external-task topic -> ["File.bpmn#ElementId"]
+    form_refs: dict[str, list[str]] = field(default_factory=dict)
+    form_ref_bindings: dict[str, str | None] = field(default_factory=dict)  # "File.bpmn#ElementId" -> binding
     candidate_groups: dict[str, list[str]] = field(default_factory=dict)
+    decision_refs: dict[str, list[str]] = field(default_factory=dict)
+    called_processes: dict[str, list[str]] = field(default_factory=dict)
+    process_ids: set[str] = field(default_factory=set)
+    history_time_to_live: dict[str, str | None] = field(default_factory=dict)  # executable process -> its TTL
     caught_error_codes: set[str] = field(default_factory=set)
-    caught_messages: set[str] = field(default_factory=set)
-    expression_names: set[str] = field(default_factory=set)  # identifiers read by FEEL and mappings
+    awaited_messages: set[str] = field(default_factory=set)  # start events included
+    # Each element that waits for a message (not a start event) -> the input parameters of the scope holding its
+    # subscription: the element itself, or for a boundary event the activity it is attached to.
+    message_waits: dict[str, set[str]] = field(default_factory=dict)
+    expression_names: set[str] = field(default_factory=set)  # identifiers read by JUEL expressions and mappings
+    parameter_names: set[str] = field(default_factory=set)  # variables the models set: parameters, in/out targets
 
     def add(self, table: dict[str, list[str]], key: str, where: str) -> None:
         table.setdefault(key, []).append(where)
@@ -34,44 +48,121 @@ def index_models(paths: list[Path]) -> ModelIndex:
         root = ET.parse(path).getroot()
         errors = {e.get("id"): e.get("errorCode") for e in root.iter(f"{BPMN}error")}
         messages = {m.get("id"): m.get("name") for m in root.iter(f"{BPMN}message")}
+        elements = {e.get("id"): e for e in root.iter() if e.get("id")}
         for element in root.iter():
             where = f"{path.name}#{element.get('id')}"
-            extensions = element.find(f"{BPMN}extensionElements")
-            for ext in extensions if extensions is not None else []:
-                if ext.tag == f"{ZEEBE}taskDefinition":
-                    index.add(index.task_types, ext.get("type", ""), where)
-                elif ext.tag == f"{ZEEBE}formDefinition" and ext.get("formId"):
-                    index.add(index.form_ids, ext.get("formId", ""), where)
-                elif ext.tag == f"{ZEEBE}assignmentDefinition" and ext.get("candidateGroups"):
-                    for group in candidate_groups(ext.get("candidateGroups", "")):
-                        index.add(index.candidate_groups, group, where)
-            if element.tag == f"{BPMN}errorEventDefinition" and element.get("errorRef") in errors:
-                index.caught_error_codes.add(errors[element.get("errorRef")] or "")
-            elif element.tag in (f"{BPMN}messageEventDefinition", f"{BPMN}receiveTask"):
-                name = messages.get(element.get("messageRef"))
-                if name:
-                    index.caught_messages.add(name)
+            tag = local(element.tag)
+            if element.tag == f"{BPMN}process":
+                index.process_ids.add(element.get("id", ""))
+                if element.get("isExecutable") == "true":
+                    index.history_time_to_live[where] = element.get(f"{CAMUNDA}historyTimeToLive")
+            if element.get(f"{CAMUNDA}type") == "external":
+                index.add(index.topics, element.get(f"{CAMUNDA}topic", ""), where)
+            if element.get(f"{CAMUNDA}formRef") is not None:
+                index.add(index.form_refs, element.get(f"{CAMUNDA}formRef", ""), where)
+                index.form_ref_bindings[where] = element.get(f"{CAMUNDA}formRefBinding")
+            if element.get(f"{CAMUNDA}candidateGroups"):
+                for group in candidate_groups(element.get(f"{CAMUNDA}candidateGroups", "")):
+                    index.add(index.candidate_groups, group, where)
+            if element.get(f"{CAMUNDA}decisionRef"):
+                index.add(index.decision_refs, element.get(f"{CAMUNDA}decisionRef", ""), where)
+            if element.tag == f"{BPMN}callActivity":
+                index.add(index.called_processes, element.get("calledElement", ""), where)
+            if tag in CATCHING_EVENTS:
+                for definition in element.findall(f"{BPMN}errorEventDefinition"):
+                    index.caught_error_codes.add(errors.get(definition.get("errorRef")) or "")
+            message_refs = [d.get("messageRef") for d in element.findall(f"{BPMN}messageEventDefinition")]
+            if tag == "receiveTask":
+                message_refs.append(element.get("messageRef"))
+            if tag in (*CATCHING_EVENTS, "receiveTask") and message_refs:
+                index.awaited_messages |= {messages[ref] or "" for ref in message_refs if ref in messages}
+                if tag != "startEvent":
+                    holder = elements.get(element.get("attachedToRef")) if tag == "boundaryEvent" else element
+                    index.message_waits[where] = input_parameters(holder) if holder is not None else set()
             index.expression_names |= names_read(element)
+            index.parameter_names |= names_set(element)
     return index
 
 
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def input_parameters(element: ET.Element) -> set[str]:
+    return {p.get("name", "") for p in element.iterfind(f"{BPMN}extensionElements/{CAMUNDA}inputOutput/"
+                                                         f"{CAMUNDA}inputParameter")}
+
+
 def candidate_groups(value: str) -> list[str]:
-    """A static comma list, or the quoted groups in an expression's list literals (`=if c then ["a"] else ["b"]`)."""
-    if value.startswith("="):
-        return [group for literal in re.findall(r"\[([^\]]*)\]", value) for group in re.findall(r'"([^"]+)"', literal)]
-    return [group.strip() for group in value.split(",")]
+    """A static comma list, or the quoted groups an expression can yield (`${c ? 'a' : 'b'}`, `${'a'}`): string
+    literals that are a whole expression or a branch of a conditional, not arguments such as startsWith('x')."""
+    expressions = juel_expressions(value)
+    if not expressions:
+        return [group.strip() for group in value.split(",") if group.strip()]
+    literal = r"'([^']*)'|\"([^\"]*)\""
+    yielded = re.compile(rf"(?:^|[?:])\s*(?:{literal})\s*(?=$|:)")
+    return [group.strip() for expression in expressions for match in yielded.finditer(expression.strip())
+            for group in (match.group(1) or match.group(2) or "").split(",") if group.strip()]
+
+
+def juel_expressions(text: str) -> list[str]:
+    """The bodies of the `${...}` / `#{...}` expressions in a text, braces inside string literals allowed."""
+    found, start = [], 0
+    while (begin := _find_expression_start(text, start)) >= 0:
+        depth, quote, i = 1, None, begin + 2
+        while i < len(text) and depth:
+            char = text[i]
+            if quote:
+                if char == "\\":
+                    i += 1
+                elif char == quote:
+                    quote = None
+            elif char in "'\"":
+                quote = char
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            i += 1
+        found.append(text[begin + 2 : i - 1] if depth == 0 else text[begin + 2 :])
+        start = i
+    return found
+
+
+def _find_expression_start(text: str, start: int) -> int:
+    positions = [p for p in (text.find("${", start), text.find("#{", start)) if p >= 0]
+    return min(positions, default=-1)
+
+
+def identifiers(expression: str) -> set[str]:
+    """Variables a JUEL expression reads: top-level identifiers (not members, beans or keywords), plus the
+    names it reads with `getVariable('x')`."""
+    by_name = set(VARIABLE_BY_NAME.findall(expression))
+    without_strings = STRING_LITERAL.sub("''", expression)
+    return by_name | {word for word in IDENTIFIER.findall(without_strings) if word not in NOT_VARIABLES}
 
 
 def names_read(element: ET.Element) -> set[str]:
-    """Identifiers an element reads: FEEL expressions (`=...`), conditions, mapping sources, collections."""
-    texts = [v for k, v in element.attrib.items() if k in ("source", "inputCollection", "correlationKey")
-             or v.startswith("=")]
-    if element.tag == f"{BPMN}conditionExpression" and element.text:
-        texts.append(element.text)
-    found: set[str] = set()
-    for text in texts:
-        without_strings = re.sub(r'"[^"]*"', "", text)
-        found |= {word for word in IDENTIFIER.findall(without_strings) if word not in FEEL_WORDS}
+    """Identifiers an element reads: expressions in its attributes and text (conditions, timers, parameters,
+    collections, candidate groups, ...), and the variables a call activity passes in or takes out."""
+    texts = [*element.attrib.values(), element.text or ""]
+    found = {name for text in texts for expression in juel_expressions(text) for name in identifiers(expression)}
+    if element.tag in (f"{CAMUNDA}in", f"{CAMUNDA}out") and element.get("source"):
+        found.add(element.get("source", ""))
+    return found
+
+
+def names_set(element: ET.Element) -> set[str]:
+    """Variables an element sets: input/output parameter names, call-activity in/out targets, result, element and
+    error variables."""
+    found = set()
+    if element.tag in (f"{CAMUNDA}inputParameter", f"{CAMUNDA}outputParameter") and element.get("name"):
+        found.add(element.get("name", ""))
+    if element.tag in (f"{CAMUNDA}in", f"{CAMUNDA}out") and element.get("target"):
+        found.add(element.get("target", ""))
+    for attribute in ("resultVariable", "elementVariable", "errorCodeVariable", "errorMessageVariable"):
+        if element.get(f"{CAMUNDA}{attribute}"):
+            found.add(element.get(f"{CAMUNDA}{attribute}", ""))
     return found
 
 

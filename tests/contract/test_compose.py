@@ -1,27 +1,46 @@
-"""docker-compose.yml (no Docker engine here to run it): parses, pins our version, names every component."""
+"""docker-compose.yml (no Docker engine here to run it): parses, builds our engine application, names every
+component."""
+
+import re
 
 import yaml
 
 from engine.settings import PROJECT_ROOT
 from engine.stack import present_components
-from engine.version import CAMUNDA_VERSION
+from engine.version import operaton_version
+from local_stack import ENGINE_PORT, INTAKE_PORT, SANDBOX_PORT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 
 
-def test_engine_image_pins_the_launcher_version() -> None:
-    image = COMPOSE["services"]["engine"]["image"]
-    assert image.rsplit(":", 1) == ["camunda/zeebe", CAMUNDA_VERSION]
+def test_engine_image_is_built_from_the_same_application_and_operaton_version() -> None:
+    engine = COMPOSE["services"]["engine"]
+    assert engine["build"] == "./engine/app"
+    dockerfile = (PROJECT_ROOT / "engine" / "app" / "Dockerfile").read_text()
+    assert "COPY pom.xml" in dockerfile, "the image builds the pom that pins Operaton"
+    assert re.search(r"<operaton\.version>1\.\d+\.\d+</operaton\.version>",
+                     (PROJECT_ROOT / "engine" / "app" / "pom.xml").read_text())
+    assert operaton_version() == "1.0.3"
 
 
-def test_every_runnable_component_has_a_service_with_a_health_check_or_one_shot() -> None:
+def test_the_engine_keeps_its_data_in_postgresql() -> None:
+    engine = COMPOSE["services"]["engine"]
+    assert engine["environment"]["ENGINE_DATASOURCE_URL"].startswith("jdbc:postgresql://postgres:")
+    assert COMPOSE["services"]["postgres"]["image"].startswith("postgres:")
+    assert engine["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_every_runnable_component_has_a_service_with_a_health_check() -> None:
     runnable = present_components()
-    assert "workers" in runnable
+    assert set(runnable) == {"sandbox", "intake", "workers"}
     for name in runnable:
         service = COMPOSE["services"][name]
         assert service["command"] == ["python", "-m", name]
         assert "healthcheck" in service, f"{name} has no health check"
+    assert COMPOSE["services"]["setup"]["command"] == ["python", "-m", "engine", "setup"]
 
 
-def test_ports_match_the_local_launcher() -> None:
-    assert set(COMPOSE["services"]["engine"]["ports"]) == {"26500:26500", "8080:8080", "9600:9600"}
+def test_ports_match_the_local_stack() -> None:
+    assert COMPOSE["services"]["engine"]["ports"] == [f"{ENGINE_PORT}:{ENGINE_PORT}"]
+    assert f"{INTAKE_PORT}:{INTAKE_PORT}" in COMPOSE["services"]["intake"]["ports"]
+    assert f"{SANDBOX_PORT}:{SANDBOX_PORT}" in COMPOSE["services"]["sandbox"]["ports"]

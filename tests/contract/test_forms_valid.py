@@ -1,4 +1,5 @@
-"""Every form imports into form-js and follows the project's form conventions (see check-forms.mjs)."""
+"""Every form fits the form-js Operaton's Tasklist runs (1.17.0: its JSON Schema and its viewer), targets Camunda 7,
+submits primitives only, and follows the project's form conventions (see check-forms.mjs)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ def test_form_is_valid(path: Path, run_modeling_tool: RunTool) -> None:
 
 
 def _form(form_id: str, *components: dict[str, Any]) -> dict[str, Any]:
-    return {"id": form_id, "type": "default", "schemaVersion": 16, "components": list(components)}
+    return {"id": form_id, "type": "default", "schemaVersion": 16, "executionPlatform": "Camunda Platform",
+            "executionPlatformVersion": "7.24.0", "components": list(components)}
 
 
-_PHONE_OK = {
+_PHONE_OK: dict[str, Any] = {
     "id": "Field_Phone",
     "key": "applicantPhone",
     "type": "textfield",
@@ -79,6 +81,59 @@ def test_checker_rejects_forms_form_js_cannot_import(tmp_path: Path, run_modelin
     result = run_modeling_tool("check-forms.mjs", _write(tmp_path, "probe", schema))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "form-js import failed: binding path 'applicantPhone' is already claimed" in result.stdout, result.stdout
+
+
+def test_checker_rejects_what_form_js_1_17_does_not_know(tmp_path: Path, run_modeling_tool: RunTool) -> None:
+    schema = {
+        **_form(
+            "probe",
+            {**_PHONE_OK, "searchable": True, "hint": "x", "validate": {**_PHONE_OK["validate"], "mustMatch": "y"}},
+            {"id": "Field_Rating", "key": "rating", "type": "rating", "label": "Үнэлгээ"},
+        ),
+        "schemaVersion": 20,
+    }
+    result = run_modeling_tool("check-forms.mjs", _write(tmp_path, "probe", schema))
+    assert result.returncode == 1, result.stdout + result.stderr
+    for expected in (
+        "form-js 1.17.0 schema: /schemaVersion must be <= 19",
+        "form-js 1.17.0 schema: /components/0/searchable is not allowed on a textfield",
+        "form-js 1.17.0 schema: /components/1/type must be equal to one of the allowed values",
+        'Field_Phone (textfield): property "hint" is unknown to form-js 1.17.0',
+        "Field_Phone (textfield): validate.mustMatch is unknown to form-js 1.17.0",
+        "form-js import failed: form field of type <rating> not supported",
+    ):
+        assert expected in result.stdout, f"missing {expected!r} in:\n{result.stdout}"
+
+
+def test_checker_rejects_what_tasklist_on_operaton_cannot_submit_or_show(
+    tmp_path: Path, run_modeling_tool: RunTool
+) -> None:
+    schema = {
+        **_form(
+            "probe",
+            {"id": "Text_Intro", "type": "text", "text": "Шат {{stage.number}}: {{stageAgencyName}}"},
+            {"id": "Field_Docs", "key": "documents", "type": "checklist", "label": "Баримтууд",
+             "values": [{"label": "Үнэмлэх", "value": "id-card"}]},
+            {"id": "Field_Nested", "key": "applicant.name", "type": "textfield", "label": "Нэр"},
+            {"id": "Field_Agency", "key": "agency", "type": "select", "label": "Байгууллага", "valuesKey": "agencies",
+             "conditional": {"hide": '=document.source = "xyp"'}},
+        ),
+        "executionPlatform": "Camunda Cloud",
+        "executionPlatformVersion": "8.6.0",
+    }
+    result = run_modeling_tool("check-forms.mjs", _write(tmp_path, "probe", schema))
+    assert result.returncode == 1, result.stdout + result.stderr
+    for expected in (
+        'executionPlatform is "Camunda Cloud", expected "Camunda Platform"',
+        'executionPlatformVersion is "8.6.0", expected 7.x.y',
+        'Text_Intro (text): reads "stage.number", but structured variables are JSON text',
+        'Field_Docs (checklist, key "documents"): its value is a list or object',
+        'Field_Nested (textfield, key "applicant.name"): a dotted key submits an object',
+        'Field_Agency (select, key "agency"): valuesKey needs a Json variable',
+        'Field_Agency (select, key "agency"): reads "document.source"',
+    ):
+        assert expected in result.stdout, f"missing {expected!r} in:\n{result.stdout}"
+    assert "stageAgencyName" not in result.stdout, result.stdout
 
 
 def test_checker_rejects_invalid_json(tmp_path: Path, run_modeling_tool: RunTool) -> None:

@@ -1,4 +1,5 @@
-"""Every BPMN model passes bpmnlint (recommended + camunda-compat 8.6) with zero errors and warnings."""
+"""Every BPMN model passes bpmnlint (recommended + camunda-compat for Camunda 7.24, see .bpmnlintrc) with zero errors
+and warnings, read with the Camunda 7 moddle so unknown camunda:* elements and attributes are errors too."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ def test_models_linted_together_do_not_see_each_others_elements(run_modeling_too
 _VALID = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
     id="Defs" targetNamespace="http://test">
-  <bpmn:process id="LintProbe" name="Lint probe" isExecutable="true">
+  <bpmn:process id="LintProbe" name="Lint probe" isExecutable="true" camunda:historyTimeToLive="P180D">
     <bpmn:startEvent id="Start" name="Started"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:serviceTask id="Work" name="Do work">
-      <bpmn:extensionElements><zeebe:taskDefinition type="do-work" /></bpmn:extensionElements>
+    <bpmn:serviceTask id="Work" name="Do work" camunda:type="external" camunda:topic="do-work">
+      <bpmn:extensionElements><camunda:properties><camunda:property name="retries" value="3" /></camunda:properties>
+      </bpmn:extensionElements>
       <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
     </bpmn:serviceTask>
     <bpmn:endEvent id="End" name="Done"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
@@ -78,12 +80,17 @@ def test_linter_accepts_valid_probe(tmp_path: Path, run_modeling_tool: RunTool) 
     ("old", "new", "expected"),
     [
         pytest.param(
-            '<zeebe:taskDefinition type="do-work" />', "", "camunda-compat/implementation", id="no-task-definition"
+            ' camunda:historyTimeToLive="P180D"', "", "camunda-compat/history-time-to-live", id="no-history-ttl"
         ),
         pytest.param(' name="Do work"', "", "label-required", id="missing-name"),
         pytest.param('bpmnElement="End">', 'bpmnElement="Nope">', "Element is missing bpmndi", id="missing-di"),
         pytest.param(
-            "<zeebe:taskDefinition", "<zeebe:bogus /><zeebe:taskDefinition", "Import warning", id="unknown-xml"
+            "<camunda:properties>", "<camunda:bogus /><camunda:properties>", "Import warning: unparsable content",
+            id="unknown-element",
+        ),
+        pytest.param(
+            'camunda:topic="do-work"', 'camunda:topic="do-work" camunda:bogus="1"', "Import warning: unknown attribute",
+            id="unknown-attribute",
         ),
     ],
 )
@@ -96,13 +103,12 @@ def test_linter_rejects_broken_models(
 
 
 def test_linter_fails_on_warnings_too(tmp_path: Path, run_modeling_tool: RunTool) -> None:
-    # A job-worker user task (no zeebe:userTask) only draws a camunda-compat *warning* for 8.6.
-    user_task = _mutate(
-        '<bpmn:serviceTask id="Work" name="Do work">\n'
-        '      <bpmn:extensionElements><zeebe:taskDefinition type="do-work" /></bpmn:extensionElements>',
-        '<bpmn:userTask id="Work" name="Do work">',
-    ).replace("</bpmn:serviceTask>", "</bpmn:userTask>")
-    result = run_modeling_tool("lint-models.mjs", _write(tmp_path, user_task))
+    # A terminate end event where nothing else runs only draws a bpmnlint *warning* (superfluous-termination).
+    terminating = _mutate(
+        '<bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>',
+        "<bpmn:incoming>F2</bpmn:incoming><bpmn:terminateEventDefinition /></bpmn:endEvent>",
+    )
+    result = run_modeling_tool("lint-models.mjs", _write(tmp_path, terminating))
     categories = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
     assert categories == {"warn"}, result.stdout
     assert result.returncode == 1, result.stdout + result.stderr

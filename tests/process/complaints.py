@@ -1,9 +1,11 @@
-"""Drive a complaint from outside, as the portal, the organisations, staff in Tasklist and the citizen would."""
+"""Drive a complaint from outside, as the portal, the organisations, staff in Tasklist and the citizen would;
+its timers are fired with the job API once their due date is checked."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from tests.history import Timer
 from tests.process.harness import BATBOLD, PORTAL_KEY, Citizen, Harness
 
 PROCESS = "ComplaintEscalationProcess"
@@ -19,26 +21,24 @@ def complaint_body(kind: str = "complaint", topic: str = "staff-conduct", citize
     return body | changes
 
 
+def moment(text: str) -> datetime:
+    """An ISO moment from a variable or the REST API (`2026-12-29T00:00:00.000+0800`), zone kept."""
+    return datetime.fromisoformat(text)
+
+
 class Complaints:
     def __init__(self, harness: Harness) -> None:
         self.h = harness
 
-    async def submit(self, **body: Any) -> tuple[str, int]:
+    async def submit(self, **body: Any) -> tuple[str, str]:
         response = await self.h.intake.post("/v1/complaints", headers=PORTAL_KEY, json=complaint_body(**body))
         assert response.status_code == 202, response.text
         case = str(response.json()["caseNumber"])
-        instance = await self.h.records.wait_for(
-            lambda: self.h.records.instance_with("caseNumber", case, PROCESS), f"the instance of {case}")
-        return case, instance
+        return case, await self.h.instance_of(case, PROCESS)
 
-    async def complete(self, instance: int, element: str, variables: dict[str, Any]) -> list[str]:
+    async def complete(self, instance: str, element: str, variables: dict[str, Any]) -> list[str]:
         """Complete the open user task `element` as staff would in Tasklist; its candidate groups."""
-        task = await self.h.user_task(instance, element)
-        await self.h.api.complete_user_task(task.key, variables)
-        await self.h.records.wait_for(
-            lambda: all(t.key != task.key for t in self.h.records.open_user_tasks(instance, element)),
-            f"{element} to complete")
-        return task.candidate_groups
+        return (await self.h.complete_task(instance, element, variables)).candidate_groups
 
     async def forwarded(self, case: str, number: int) -> str:
         return await self.h.wait_forwarded(case, number)
@@ -52,13 +52,31 @@ class Complaints:
             "messageId": f"{case}-rating-{round_}"})
         assert response.status_code == 202, response.text
 
-    async def pin_after(self, iso_moment: str) -> None:
-        await self.h.api.pin_clock(datetime.fromisoformat(iso_moment) + timedelta(minutes=1))
+    async def timer_due(self, instance: str, element: str, due: str | datetime) -> Timer:
+        """Wait for the timer of `element` and check the engine computed the due date the process set."""
+        timer = await self.h.timer(instance, element)
+        expected = moment(due) if isinstance(due, str) else due
+        assert moment(timer.due) == expected, f"{element} is due {timer.due}, expected {expected.isoformat()}"
+        return timer
 
-    async def timer_created(self, instance: int, element: str, count: int = 1) -> None:
-        await self.h.records.wait_for(
-            lambda: len([r for r in self.h.records.events("TIMER", "CREATED", processInstanceKey=instance)
-                         if r["value"]["targetElementId"] == element]) >= count, f"timer {element} #{count}")
+    async def fire(self, instance: str, element: str, due: str | datetime) -> None:
+        """Fire the timer of `element` now, once its due date is what the process computed."""
+        timer = await self.timer_due(instance, element, due)
+        await self.h.api.execute_job(timer.id)
+
+    async def count(self, instance: str, element: str, times: int) -> list[str]:
+        """Wait until `element` has completed `times` times; the path so far."""
+        async def done() -> list[str] | None:
+            path = await self.h.path(instance)
+            return path if path.count(element) >= times else None
+
+        return await self.h.history.wait_for(done, f"{element} to complete {times} time(s)")
+
+    async def started_at(self, instance: str, element: str) -> datetime:
+        """When the last instance of `element` started (engine time)."""
+        started = [a["startTime"] for a in await self.h.history.activities(instance) if a["activityId"] == element]
+        assert started, f"{element} never started"
+        return moment(max(started))
 
     async def reminders(self, case: str) -> list[dict[str, Any]]:
         return [e["body"] for e in await self.h.received("agencies")
@@ -69,11 +87,12 @@ class Complaints:
         return {e["messageId"]: str(e["text"]) for e in await self.h.received("sms")
                 if e["messageId"].startswith(f"{case}-")}
 
-    async def closed(self, instance: int) -> dict[str, Any]:
+    async def closed(self, instance: str) -> dict[str, Any]:
         assert await self.h.ended(instance) == "completed"
-        assert self.h.records.path(instance)[-1] == "EndEvent_ComplaintClosed"
-        return self.h.records.variables(instance)
+        assert (await self.h.path(instance))[-1] == "EndEvent_ComplaintClosed"
+        return await self.h.variables(instance)
 
-    def instances_started(self) -> int:
-        return len([r for r in self.h.records.events("PROCESS_INSTANCE", "ELEMENT_ACTIVATED", bpmnProcessId=PROCESS)
-                    if r["value"]["bpmnElementType"] == "PROCESS"])
+    async def instances(self) -> dict[str, str | None]:
+        """Every instance of the process the engine ever started: id -> business key."""
+        found = await self.h.api.history_process_instances(processDefinitionKey=PROCESS)
+        return {str(i["id"]): i.get("businessKey") for i in found}

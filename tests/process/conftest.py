@@ -2,20 +2,19 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from engine.api import CamundaApi
-from engine.records import RecordLog
+from engine_client import EngineClient
 from sandbox.server import Sandbox
+from tests.history import History
 from tests.process.harness import Harness
 from tests.servers import AppServer
-from workers.runtime import WorkerRuntime
+from workers.runtime import ExternalTaskRuntime
 
 
 @pytest.fixture
 async def harness(
-    api: CamundaApi, records: RecordLog, sandbox: Sandbox, intake: AppServer, workers: WorkerRuntime
+    api: EngineClient, history: History, sandbox: Sandbox, intake: AppServer, workers: ExternalTaskRuntime
 ) -> AsyncIterator[Harness]:
-    driver = Harness(api, records, sandbox.http_url, intake.url)
+    driver = Harness(api, history, sandbox.http_url, intake.url)
     yield driver
     await driver.clear_faults()
-    await api.reset_clock()
     await driver.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from engine.records import UserTask
+from tests.history import UserTask
 from tests.process.harness import PORTAL_KEY, Citizen, Harness
 
 CHILD = "DocumentReductionProcess"
@@ -31,9 +31,8 @@ def sha_reference(content: bytes) -> str:
     return f"sha256:{hashlib.sha256(content).hexdigest()}"
 
 
-async def child_of(h: Harness, case: str) -> int:
-    return await h.records.wait_for(lambda: h.records.instance_with("caseNumber", case, CHILD),
-                                    f"the documents process of {case}")
+async def child_of(h: Harness, case: str) -> str:
+    return await h.instance_of(case, CHILD)
 
 
 async def upload(h: Harness, case: str, code: str, content: bytes, name: str = "document.pdf",
@@ -44,49 +43,51 @@ async def upload(h: Harness, case: str, code: str, content: bytes, name: str = "
                                files={"file": (name, content, content_type)})
 
 
-def document_of_task(h: Harness, task: UserTask) -> str | None:
-    """The document a check task belongs to: the `document` variable of its multi-instance iteration."""
-    element = next((r for r in h.records.events("PROCESS_INSTANCE", processInstanceKey=task.process_instance_key)
-                    if r["value"]["elementId"] == CHECK and r["intent"] == "ELEMENT_ACTIVATED"
-                    and r["key"] == element_instance_of(h, task)), None)
-    if element is None:
+async def task_variables(h: Harness, task: UserTask) -> dict[str, Any]:
+    """What the task sees: its own variables, then its document's iteration's, then the instance's (raw values:
+    structured ones as JSON text)."""
+    found: dict[str, dict[str, Any]] = await h.api.request("GET", f"/task/{task.id}/variables",
+                                                            params={"deserializeValues": "false"})
+    return {name: variable["value"] for name, variable in found.items()}
+
+
+async def document_of_task(h: Harness, task: UserTask) -> str:
+    """The document a check task belongs to: the `document` element variable of its multi-instance iteration."""
+    return str(json.loads((await task_variables(h, task))["document"])["code"])
+
+
+async def check_task(h: Harness, child: str, code: str) -> UserTask:
+    async def find() -> UserTask | None:
+        for task in await h.history.open_user_tasks(child, CHECK):
+            if await document_of_task(h, task) == code:
+                return task
         return None
-    scope = element["value"]["flowScopeKey"]
-    for r in h.records.events("VARIABLE", processInstanceKey=task.process_instance_key, scopeKey=scope,
-                              name="document"):
-        return str(json_value(r)["code"])
-    return None
+
+    return await h.history.wait_for(find, f"the check task of {code}")
 
 
-def element_instance_of(h: Harness, task: UserTask) -> int:
-    created = h.records.events("USER_TASK", "CREATED", processInstanceKey=task.process_instance_key)
-    return int(next(r["value"]["elementInstanceKey"] for r in created if r["key"] == task.key))
+async def decide(h: Harness, child: str, task: UserTask, decision: str = "accept", reason: str | None = None) -> None:
+    """Staff's decision on the check task, as the document-check form sends it; waits for the task to close."""
+    variables: dict[str, Any] = {"documentCheckDecision": decision}
+    if reason:
+        variables["documentRejectionReason"] = reason
+    await h.api.complete_task(task.id, variables)
+
+    async def closed() -> bool:
+        return all(t.id != task.id for t in await h.history.open_user_tasks(child, CHECK))
+
+    await h.history.wait_for(closed, "the check task to close")
 
 
-def json_value(record: dict[str, Any]) -> Any:
-    return json.loads(record["value"]["value"])
-
-
-async def check_task(h: Harness, child: int, code: str) -> UserTask:
-    def find() -> UserTask | None:
-        return next((t for t in h.records.open_user_tasks(child, CHECK) if document_of_task(h, t) == code), None)
-
-    return await h.records.wait_for(find, f"the check task of {code}")
-
-
-async def upload_and_decide(h: Harness, case: str, child: int, code: str, decision: str = "accept",
+async def upload_and_decide(h: Harness, case: str, child: str, code: str, decision: str = "accept",
                             reason: str | None = None, content: bytes | None = None) -> bytes:
     content = content or pdf(code)
     response = await upload(h, case, code, content)
     assert response.status_code == 202, response.text
     task = await check_task(h, child, code)
     assert task.candidate_groups == ["service-centre-staff"]
-    variables: dict[str, Any] = {"documentCheckDecision": decision}
-    if reason:
-        variables["documentRejectionReason"] = reason
-    await h.api.complete_user_task(task.key, variables)
-    await h.records.wait_for(lambda: not [t for t in h.records.open_user_tasks(child, CHECK) if t.key == task.key],
-                             "the check task to close")
+    assert task.form_ref == "document-check"
+    await decide(h, child, task, decision, reason)
     return content
 
 
@@ -97,7 +98,7 @@ async def sms_with(h: Harness, message_id: str) -> str:
     return await h.poll(sent, f"SMS {message_id}")
 
 
-def dossier_by_code(h: Harness, instance: int) -> dict[str, dict[str, Any]]:
-    dossier = h.records.variables(instance)["dossier"]
+async def dossier_by_code(h: Harness, instance: str) -> dict[str, dict[str, Any]]:
+    dossier = (await h.variables(instance))["dossier"]
     assert all(set(entry) == DOSSIER_KEYS for entry in dossier), dossier
     return {entry["code"]: entry for entry in dossier}

@@ -4,17 +4,20 @@ what the external systems received."""
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
 
-from engine.api import CamundaApi
-from engine.records import RecordLog, UserTask
+from engine_client import EngineClient
+from tests.history import History, Timer, UserTask
 from tests.polling import eventually
 
 T = TypeVar("T")
 PROCESS = "PublicServiceRequestProcess"
 PORTAL_KEY = {"X-Api-Key": "sandbox-portal-key"}
+OPERATIONS_KEY = {"X-Api-Key": "sandbox-operations-key"}
+OUTBOX_STATES = ("pending", "delivered", "expired", "failed")
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,8 @@ UNKNOWN_PERSON = Citizen("ЖЖ90010150", "1990-01-01", "+97699000000", "capital:
 
 
 class Harness:
-    def __init__(self, api: CamundaApi, records: RecordLog, sandbox_url: str, intake_url: str) -> None:
-        self.api, self.records = api, records
+    def __init__(self, api: EngineClient, history: History, sandbox_url: str, intake_url: str) -> None:
+        self.api, self.history = api, history
         self.sandbox = httpx.AsyncClient(base_url=sandbox_url, timeout=10)
         self.intake = httpx.AsyncClient(base_url=intake_url, timeout=10)
 
@@ -50,14 +53,16 @@ class Harness:
         }
         return body | changes
 
-    async def submit(self, service_code: str, citizen: Citizen, **changes: Any) -> tuple[str, int]:
+    async def submit(self, service_code: str, citizen: Citizen, **changes: Any) -> tuple[str, str]:
         response = await self.intake.post("/v1/service-requests", headers=PORTAL_KEY,
                                           json=self.request_body(service_code, citizen, **changes))
         assert response.status_code == 202, response.text
         case = str(response.json()["caseNumber"])
-        instance = await self.records.wait_for(lambda: self.records.instance_with("caseNumber", case, PROCESS),
-                                               f"the instance of {case}")
-        return case, instance
+        return case, await self.instance_of(case, PROCESS)
+
+    async def instance_of(self, case: str, process: str) -> str:
+        return await self.history.wait_for(lambda: self.history.instance_with("caseNumber", case, process),
+                                           f"the {process} instance of {case}")
 
     async def rate(self, case: str, rating: int = 5) -> None:
         response = await self.intake.post("/v1/citizen-replies/satisfaction", headers=PORTAL_KEY,
@@ -104,15 +109,94 @@ class Harness:
         return next(str(e["text"]) for e in await self.received("sms") if e["messageId"] == message_id)
 
     # the engine
-    async def reached(self, instance: int, element: str) -> None:
-        await self.records.wait_for(lambda: element in self.records.path(instance), f"{element} to complete")
+    async def start(self, process: str, variables: dict[str, Any]) -> str:
+        """Start at the none start event, as staff do from Tasklist's start form."""
+        return str((await self.api.start(process, variables))["id"])
 
-    async def ended(self, instance: int) -> str:
-        return await self.records.wait_for(lambda: self.records.ended(instance), "the instance to end")
+    async def path(self, instance: str) -> list[str]:
+        return await self.history.path(instance)
 
-    async def user_task(self, instance: int, element: str) -> UserTask:
-        tasks = await self.records.wait_for(lambda: self.records.open_user_tasks(instance, element), element)
+    async def variables(self, instance: str) -> dict[str, Any]:
+        return await self.history.variables(instance)
+
+    async def reached(self, instance: str, element: str) -> list[str]:
+        """Wait until `element` has completed in the instance; the path so far."""
+        async def done() -> list[str] | None:
+            path = await self.history.path(instance)
+            return path if element in path else None
+
+        return await self.history.wait_for(done, f"{element} to complete")
+
+    async def ended(self, instance: str) -> str:
+        return await self.history.wait_for(lambda: self.history.ended(instance), "the instance to end")
+
+    async def user_task(self, instance: str, element: str) -> UserTask:
+        tasks = await self.history.wait_for(lambda: self.history.open_user_tasks(instance, element), element)
         return tasks[0]
+
+    async def complete_task(self, instance: str, element: str, variables: dict[str, Any]) -> UserTask:
+        """Complete the open user task `element` as staff would in Tasklist; the task."""
+        task = await self.user_task(instance, element)
+        await self.api.complete_task(task.id, variables)
+        return task
+
+    async def timer(self, instance: str, element: str) -> Timer:
+        timers = await self.history.wait_for(lambda: self.history.timers(instance, element), f"timer {element}")
+        return timers[0]
+
+    async def fire(self, instance: str, element: str) -> Timer:
+        """Fire the timer of `element` now (its due date is left for the caller to assert)."""
+        timer = await self.timer(instance, element)
+        await self.api.execute_job(timer.id)
+        return timer
 
     async def poll(self, probe: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 30) -> T:
         return await eventually(probe, what, timeout_s)
+
+    # added for the public service and document tests
+    async def walk_in(self, service_code: str, citizen: Citizen,
+                      delivery_method: str = "electronic") -> tuple[str, str]:
+        """A request registered at a service centre (the none start event, as from Tasklist's start form): no
+        business key; its case number (ESR-W<instance id>) and instance once register-case gave it."""
+        instance = await self.start(PROCESS, {
+            "serviceCode": service_code, "registerNumber": citizen.register_number, "birthDate": citizen.birth_date,
+            "phone": citizen.phone, "serviceCentre": citizen.service_centre, "deliveryMethod": delivery_method})
+        await self.reached(instance, "Task_RegisterWalkInCase")
+        return str((await self.variables(instance))["caseNumber"]), instance
+
+    async def outbox(self, message: str, correlation_key: str | None = None) -> list[dict[str, Any]]:
+        """What intake accepted for the engine (any state), as operations see it: messages named `message`,
+        with that correlation key (or business key, for a start) when given."""
+        found: list[dict[str, Any]] = []
+        for status in OUTBOX_STATES:
+            listing = (await self.intake.get("/internal/outbox", params={"status": status, "limit": 1000},
+                                             headers=OPERATIONS_KEY)).json()
+            assert listing["count"] <= 1000, "the listing would leave messages out"
+            found += [m for m in listing["messages"] if m["messageName"] == message and correlation_key in (
+                None, m["correlationKey"] or m["businessKey"])]
+        return found
+
+    async def delivered(self, message: str, correlation_key: str) -> list[dict[str, Any]]:
+        """Wait until intake has recorded every stored `message` with that key as delivered (it records it just
+        after the engine took it); those messages."""
+        async def all_delivered() -> list[dict[str, Any]] | None:
+            found = await self.outbox(message, correlation_key)
+            return found if found and all(m["status"] == "delivered" for m in found) else None
+
+        return await self.poll(all_delivered, f"{message} {correlation_key} to be delivered")
+
+    async def started_at(self, instance: str, element: str) -> datetime:
+        """When the last instance of `element` started (engine time)."""
+        started = [a["startTime"] for a in await self.history.activities(instance) if a["activityId"] == element]
+        assert started, f"{element} never started"
+        return datetime.fromisoformat(max(started))
+
+    async def fire_due(self, instance: str, element: str, due: datetime,
+                       within: timedelta = timedelta(0)) -> Timer:
+        """Fire the timer of `element` once its due date is `due` (give or take `within`): the due date the
+        engine computed is checked before the time is skipped."""
+        timer = await self.timer(instance, element)
+        assert abs(datetime.fromisoformat(timer.due) - due) <= within, (
+            f"{element} is due {timer.due}, expected {due.isoformat()}")
+        await self.api.execute_job(timer.id)
+        return timer

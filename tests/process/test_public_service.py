@@ -1,4 +1,5 @@
-"""PublicServiceRequestProcess on the real engine: every path, with what the citizen and agencies received."""
+"""PublicServiceRequestProcess on the real engine: every path (read from the history API), with what the citizen and
+agencies received."""
 
 import pytest
 
@@ -9,13 +10,14 @@ pytestmark = pytest.mark.engine
 SINGLE, THREE_STAGES, REFERENCE = "no-documents-single-stage", "no-documents-three-stage", "address-reference"
 
 
-async def finish(h: Harness, case: str, instance: int) -> list[str]:
+async def finish(h: Harness, case: str, instance: str) -> list[str]:
     """Rate the service and wait for the end; the path taken."""
     await h.reached(instance, "Task_NotifyCompleted")
     await h.rate(case, 5)
     assert await h.ended(instance) == "completed"
-    assert h.records.path(instance)[-1] == "EndEvent_RequestCompleted"
-    return h.records.path(instance)
+    path = await h.path(instance)
+    assert path[-3:] == ["ReceiveTask_AwaitSatisfaction", "Gateway_SatisfactionSettled", "EndEvent_RequestCompleted"]
+    return path
 
 
 async def test_a_reference_is_answered_from_the_registry_with_no_agency(harness: Harness) -> None:
@@ -31,7 +33,7 @@ async def test_a_reference_is_answered_from_the_registry_with_no_agency(harness:
     assert len(result) == 1
     assert "Баянзүрх дүүрэг" in result[0]["body"]
     assert await harness.sms_ids(case) == [f"{case}-received", f"{case}-completed"]
-    assert harness.records.variables(instance)["satisfaction"] == 5
+    assert (await harness.variables(instance))["satisfaction"] == 5
 
 
 async def test_a_single_stage_service_approved_by_its_agency(harness: Harness) -> None:
@@ -66,7 +68,7 @@ async def test_a_rejection_at_stage_two_ends_the_loop_and_stage_three_is_never_c
     await harness.decide(await harness.wait_forwarded(case, 2), case, 2, "reject", "Газрын хил давхцаж байна")
 
     assert await harness.ended(instance) == "completed"
-    path = harness.records.path(instance)
+    path = await harness.path(instance)
     assert path[-3:] == ["BoundaryEvent_StageRejected", "Task_NotifyStageRejection", "EndEvent_RequestRejectedAtStage"]
     assert [agency for agency, _ in await harness.cases_at_agencies(case)] == ["land-agency", "capital-governor"]
     assert "Газрын хил давхцаж байна" in await harness.sms_text(f"{case}-rejected")
@@ -77,7 +79,7 @@ async def test_an_identity_mismatch_is_rejected_and_the_citizen_told_why(harness
         "registerNumber": BATBOLD.register_number, "birthDate": "1999-05-13", "phone": BATBOLD.phone})
 
     assert await harness.ended(instance) == "completed"
-    assert harness.records.path(instance)[-4:] == [
+    assert (await harness.path(instance))[-4:] == [
         "BoundaryEvent_IdentityRejected", "Gateway_RequestRejected", "Task_NotifyRejection", "EndEvent_RequestRejected"]
     assert "Төрсөн огноо" in await harness.sms_text(f"{case}-rejected")
 
@@ -86,7 +88,7 @@ async def test_an_unknown_register_number_is_rejected_as_not_in_the_registry(har
     case, instance = await harness.submit(REFERENCE, UNKNOWN_PERSON)
 
     assert await harness.ended(instance) == "completed"
-    assert "BoundaryEvent_PersonNotFound" in harness.records.path(instance)
+    assert "BoundaryEvent_PersonNotFound" in await harness.path(instance)
     assert "бүртгэлгүй" in await harness.sms_text(f"{case}-rejected")
 
 
@@ -106,32 +108,31 @@ async def test_an_agency_asks_for_more_information_and_gets_the_citizens_answer(
 
 
 async def test_a_walk_in_request_is_registered_and_handed_over_at_the_service_centre(harness: Harness) -> None:
-    instance = await harness.api.create_instance("PublicServiceRequestProcess", {
-        "serviceCode": SINGLE, "registerNumber": SARANTUYA.register_number, "birthDate": SARANTUYA.birth_date,
-        "phone": SARANTUYA.phone, "serviceCentre": SARANTUYA.service_centre, "deliveryMethod": "in-person"})
-    await harness.reached(instance, "Task_RegisterWalkInCase")
-    case = harness.records.variables(instance)["caseNumber"]
+    case, instance = await harness.walk_in(SINGLE, SARANTUYA, "in-person")
     await harness.decide(await harness.wait_forwarded(case, 1), case, 1, "approve")
-    hand_over = await harness.user_task(instance, "UserTask_HandOverResult")
+    hand_over = await harness.complete_task(instance, "UserTask_HandOverResult", {"resultHandedOver": True})
     assert hand_over.candidate_groups == ["service-centre-staff"]
-    await harness.api.complete_user_task(hand_over.key, {"resultHandedOver": True})
+    assert hand_over.form_ref == "result-hand-over"
 
     path = await finish(harness, case, instance)
 
-    assert case.startswith("ESR-W")
+    assert case == f"ESR-W{instance}"
+    assert (await harness.api.history_process_instance(instance)).get("businessKey") is None
     assert path[:2] == ["StartEvent_WalkInRequestReceived", "Task_RegisterWalkInCase"]
     assert "Task_DeliverResult" not in path
 
 
 async def test_an_unknown_service_is_rejected(harness: Harness) -> None:
-    instance = await harness.api.create_instance("PublicServiceRequestProcess", {
+    instance = await harness.start("PublicServiceRequestProcess", {
         "serviceCode": "no-such-service", "registerNumber": BATBOLD.register_number,
         "birthDate": BATBOLD.birth_date, "phone": BATBOLD.phone, "serviceCentre": BATBOLD.service_centre,
         "deliveryMethod": "electronic"})
 
     assert await harness.ended(instance) == "completed"
-    assert "BoundaryEvent_UnknownService" in harness.records.path(instance)
-    assert harness.records.path(instance)[-1] == "EndEvent_RequestRejected"
+    path = await harness.path(instance)
+    assert "BoundaryEvent_UnknownService" in path
+    assert path[-1] == "EndEvent_RequestRejected"
+    assert "Task_NotifyReceived" not in path
 
 
 @pytest.mark.parametrize(

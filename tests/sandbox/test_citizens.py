@@ -3,9 +3,9 @@
 import re
 from datetime import date
 
+from domain.register_number import parse_register_number
 from sandbox.citizens import ID_CARD, SERVICES, load_citizens
 from sandbox.settings import SandboxSettings
-from workers.domain.register_number import parse_register_number
 
 CITIZENS = load_citizens(SandboxSettings().citizens_path)
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from catalog import load_complaint_rules
-from workers.domain.deadlines import ends_at, reminder_times, subtract_working_days
-from workers.domain.working_days import ULAANBAATAR
+from domain.deadlines import ends_at, reminder_times, subtract_working_days
+from domain.working_days import ULAANBAATAR
 from workers.errors import InvalidJobData
 from workers.tasks.compute_deadline import Deadline, DeadlineRequest, deadline_for
 

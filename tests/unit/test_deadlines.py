@@ -8,7 +8,7 @@ import pytest
 
 from catalog import DeadlineKind, load_complaint_rules
 from catalog.model import CalendarOverride, CalendarOverrides, ExtensionRule
-from workers.domain.deadlines import (
+from domain.deadlines import (
     ExtensionRefused,
     due_date,
     due_in_calendar_days,
@@ -17,7 +17,7 @@ from workers.domain.deadlines import (
     extend_deadline,
     local_date,
 )
-from workers.domain.working_days import ULAANBAATAR, add_working_days, sla_due
+from domain.working_days import ULAANBAATAR, add_working_days, sla_due
 
 RULE = ExtensionRule(max_extensions=1, max_days=30, notice_required=True)
 

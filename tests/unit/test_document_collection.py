@@ -12,11 +12,11 @@ from pydantic import SecretStr, ValidationError
 from starlette.datastructures import Headers
 
 from catalog.model import DocumentCollection, duration_seconds
+from domain.document_texts import DOCUMENT_TEMPLATES
+from domain.dossier import missing, names_of, registry_reference
+from domain.notifications import compose, placeholders
 from intake.uploads import StoredUpload, UploadRefused, sniff_type, store, stored_path
 from workers.clients.xyp import XypClient
-from workers.domain.document_texts import DOCUMENT_TEMPLATES
-from workers.domain.dossier import missing, names_of, registry_reference
-from workers.domain.notifications import compose, placeholders
 from workers.errors import TransientError
 
 ALLOWED = {"application/pdf", "image/jpeg", "image/png"}

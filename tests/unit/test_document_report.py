@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.settings import PROJECT_ROOT
-from workers.reports.documents import EndedCollection, build_report
-from workers.reports.output import as_text, write_chart, write_csv
+from reports.documents import EndedCollection, build_report
+from reports.output import as_text, write_chart, write_csv
 
 
 def document(code: str, source: str, requested: str = "2026-11-02T09:00:00Z", received: str | None = None,
@@ -17,11 +17,11 @@ def document(code: str, source: str, requested: str = "2026-11-02T09:00:00Z", re
 
 
 COLLECTIONS = [
-    EndedCollection(1, "land", [document("id-card", "registry", received="2026-11-02T09:00:01Z", xyp="WS100101"),
+    EndedCollection("1", "land", [document("id-card", "registry", received="2026-11-02T09:00:01Z", xyp="WS100101"),
                                 document("cadastre-map", "citizen", received="2026-11-02T21:00:00Z", rejections=1)]),
-    EndedCollection(2, "land", [document("id-card", "citizen", received="2026-11-03T09:00:00Z", xyp="WS100101"),
+    EndedCollection("2", "land", [document("id-card", "citizen", received="2026-11-03T09:00:00Z", xyp="WS100101"),
                                 document("cadastre-map", "citizen", received="2026-11-03T15:00:00+00:00")]),
-    EndedCollection(3, "licence", [document("cadastre-map", "citizen", received=None),
+    EndedCollection("3", "licence", [document("cadastre-map", "citizen", received=None),
                                    document("tax", "registry", received="2026-11-02T09:00:00Z", xyp="WS100601")]),
 ]
 
@@ -63,10 +63,11 @@ def test_no_instances_yet() -> None:
     assert "No ended" in as_text(build_report([]))
 
 
-def test_the_command_says_plainly_when_operate_does_not_answer(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "workers.reports", "documents", "--operate-url", "http://127.0.0.1:9",
+def test_the_command_says_plainly_when_the_engine_does_not_answer(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "reports", "documents", "--engine-url", "http://127.0.0.1:9/engine-rest",
                "--out", str(tmp_path)]
     result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("report: Operate did not answer at http://127.0.0.1:9 (ConnectError")
+    assert result.stderr.strip().startswith(
+        "report: the engine did not answer at http://127.0.0.1:9/engine-rest (ConnectError")
     assert "Traceback" not in result.stderr

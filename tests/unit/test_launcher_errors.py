@@ -1,13 +1,14 @@
-"""Each launcher failure is one clear line naming its cause."""
+"""Each launcher failure is one clear line naming its cause; defaults are refused outside development."""
 
 import socket
 from pathlib import Path
 
 import pytest
 
-from engine import distribution, java, launcher
+from engine import build, java, launcher
 from engine.errors import EngineError
 from engine.settings import EngineSettings
+from engine.version import operaton_version
 
 
 def fake_jdk(root: Path, name: str, version: str, javac: bool = True) -> Path:
@@ -21,7 +22,7 @@ def fake_jdk(root: Path, name: str, version: str, javac: bool = True) -> Path:
 
 
 def test_missing_java_names_what_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_jdk(tmp_path, "java-17-openjdk", "17.0.15")
+    fake_jdk(tmp_path, "java-11-openjdk", "11.0.22")
     monkeypatch.setattr(java, "JVM_DIR", tmp_path)
     monkeypatch.delenv("JAVA_HOME", raising=False)
 
@@ -29,8 +30,8 @@ def test_missing_java_names_what_was_looked_for(tmp_path: Path, monkeypatch: pyt
         java.find_java()
 
     message = str(error.value)
-    assert "no Java 21-25 JDK found" in message
-    assert "java-17-openjdk (17)" in message
+    assert "no Java 17-25 JDK found" in message
+    assert "java-11-openjdk (11)" in message
     assert "\n" not in message
 
 
@@ -38,11 +39,14 @@ def test_java_home_wins_and_a_runtime_without_javac_is_passed_over(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     jre = fake_jdk(tmp_path, "jre-21", "21.0.8", javac=False)
-    jdk = fake_jdk(tmp_path, "temurin-25", "25.0.3")
+    jdk17 = fake_jdk(tmp_path, "openjdk-17", "17.0.15")
+    jdk25 = fake_jdk(tmp_path, "temurin-25", "25.0.3")
     monkeypatch.setattr(java, "JVM_DIR", tmp_path)
     monkeypatch.setenv("JAVA_HOME", str(jre))
+    assert java.find_java() == java.JavaHome(jdk25, 25), "the newest JDK under /usr/lib/jvm"
 
-    assert java.find_java() == java.JavaHome(jdk, 25)
+    monkeypatch.setenv("JAVA_HOME", str(jdk17))
+    assert java.find_java() == java.JavaHome(jdk17, 17), "JAVA_HOME first"
 
 
 async def test_port_taken_by_another_program_is_named(tmp_path: Path) -> None:
@@ -50,22 +54,59 @@ async def test_port_taken_by_another_program_is_named(tmp_path: Path) -> None:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
-        settings = EngineSettings(run_dir=tmp_path, rest_port=port, management_port=port)
+        settings = EngineSettings(run_dir=tmp_path, port=port)
 
         with pytest.raises(EngineError) as error:
             await launcher.up(settings)
 
-    assert f"REST/web {port}" in str(error.value)
-    assert "already in use by another program" in str(error.value)
+    assert f"port {port} on 127.0.0.1 is already in use by another program" in str(error.value)
+    assert "\n" not in str(error.value)
 
 
-def test_failed_download_names_the_artifact_and_mvn_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(distribution, "CAMUNDA_VERSION", "0.0.0-missing")
-    monkeypatch.setattr(distribution, "DISTRIBUTION_ARTIFACT", "io.camunda:camunda-zeebe:0.0.0-missing:tar.gz")
+def test_missing_maven_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("engine.build.shutil.which", lambda _: None)
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "pom.xml").write_text("<project/>")
+
+    with pytest.raises(EngineError, match=r"Maven \(mvn\) not found on PATH"):
+        build.ensure_engine_jar(app, tmp_path / "cache", java.JavaHome(tmp_path, 25))
+
+
+def test_failed_build_shows_mavens_error_lines(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "pom.xml").write_text("<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId>"
+                                 "<artifactId>broken</artifactId><version>1</version>"
+                                 "<dependencies><dependency><groupId>mn.esra.missing</groupId>"
+                                 "<artifactId>none</artifactId><version>0.0.0</version></dependency>"
+                                 "</dependencies></project>")
 
     with pytest.raises(EngineError) as error:
-        distribution.ensure_distribution(tmp_path)
+        build.ensure_engine_jar(app, tmp_path / "cache", java.find_java())
 
     message = str(error.value)
-    assert message.startswith("could not fetch io.camunda:camunda-zeebe:0.0.0-missing:tar.gz from Maven Central")
-    assert "\n" not in message
+    assert message.startswith("building the engine application with Maven failed:")
+    assert "mn.esra.missing:none" in message
+    assert not list((tmp_path / "cache").glob("*.jar")), "no jar is kept from a failed build"
+
+
+def test_a_changed_source_means_a_new_build(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "pom.xml").write_text("<project/>")
+    before = build.source_digest(app)
+    (app / "src" / "Engine.java").write_text("class Engine {}")
+    assert build.source_digest(app) != before
+
+
+@pytest.mark.parametrize("field", ["admin_password", "staff_password", "workers_password"])
+def test_a_default_password_outside_development_stops_the_start(field: str) -> None:
+    strong = {f: "a-long-real-secret" for f in (
+        "admin_password", "staff_password", "workers_password", "intake_password", "reports_password") if f != field}
+    with pytest.raises(ValueError, match="default or empty password outside development"):
+        EngineSettings.model_validate({"environment": "production", **strong})
+
+
+def test_operaton_is_pinned_in_the_application_pom() -> None:
+    assert operaton_version() == "1.0.3"

@@ -1,6 +1,6 @@
 import pytest
 
-from workers.domain.notifications import TEMPLATES, compose
+from domain.notifications import TEMPLATES, compose
 
 
 def test_message_id_names_case_status_stage_and_key() -> None:

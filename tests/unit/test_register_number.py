@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from workers.domain.register_number import InvalidRegisterNumber, parse_register_number
+from domain.register_number import InvalidRegisterNumber, parse_register_number
 
 
 @pytest.mark.parametrize(

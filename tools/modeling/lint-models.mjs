@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Lint BPMN files with bpmnlint + the Camunda compat plugin, using the repo's .bpmnlintrc.
-// The Zeebe moddle extension is loaded so zeebe:* extension elements are understood
-// (the same set-up the Camunda Modeler uses).
+// The Camunda 7 moddle extension (camunda-bpmn-moddle) is loaded so camunda:* attributes and
+// extension elements are understood, and unknown ones reported (the set-up of Camunda Modeler's
+// "Camunda 7" mode).
 //
 // Usage: node tools/modeling/lint-models.mjs FILE...
 // Exit code: 0 = clean, 1 = any error or warning (incl. XML import warnings), 2 = usage error.
@@ -16,7 +17,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 const require = createRequire(import.meta.url);
 const Linter = require('bpmnlint/lib/linter');
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
-const zeebeDescriptor = require('zeebe-bpmn-moddle/resources/zeebe.json');
+const camundaDescriptor = require('camunda-bpmn-moddle/resources/camunda.json');
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CONFIG_PATH = resolve(REPO_ROOT, '.bpmnlintrc');
@@ -33,7 +34,7 @@ const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
 async function lintFile(file) {
   // A moddle and a linter per file: rules such as no-duplicate-sequence-flows keep state between
   // runs, and would report another file's flows with the same ids as duplicates.
-  const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
+  const moddle = new BpmnModdle({ camunda: camundaDescriptor });
   // Resolve rules/plugins from this tool's node_modules, whatever the cwd is.
   const linter = new Linter({ config, resolver: new NodeResolver({ require }) });
   let parsed;

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Render BPMN diagrams to SVG and PNG with bpmn-js (NavigatedViewer) in headless Debian
 // Chromium driven by playwright-core. bpmn-js is injected from node_modules: no network,
-// no CDN, no browser download.
+// no CDN, no browser download. The viewer gets the Camunda 7 moddle extension
+// (camunda-bpmn-moddle), as Camunda Modeler's "Camunda 7" mode does, so camunda:* attributes and
+// extension elements are read as what they are (import warnings are printed).
 //
 // Usage: node tools/modeling/render-diagrams.mjs OUTDIR FILE...
 // Writes OUTDIR/<name>.svg and OUTDIR/<name>.png for each FILE <name>.bpmn.
@@ -25,6 +27,7 @@ const require = createRequire(import.meta.url);
 const bpmnJsDist = dirname(require.resolve('bpmn-js/dist/bpmn-navigated-viewer.production.min.js'));
 const VIEWER_JS = join(bpmnJsDist, 'bpmn-navigated-viewer.production.min.js');
 const VIEWER_CSS = ['diagram-js.css', 'bpmn-js.css'].map((f) => join(bpmnJsDist, 'assets', f));
+const CAMUNDA_DESCRIPTOR = require('camunda-bpmn-moddle/resources/camunda.json');
 
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) {
@@ -38,13 +41,13 @@ async function renderSvg(page, xml) {
   await page.setContent('<!doctype html><html><body><div id="canvas" style="width:1600px;height:1000px"></div></body></html>');
   for (const path of VIEWER_CSS) await page.addStyleTag({ path });
   await page.addScriptTag({ path: VIEWER_JS }); // defines window.BpmnJS
-  return page.evaluate(async (diagramXml) => {
-    const viewer = new window.BpmnJS({ container: '#canvas' });
+  return page.evaluate(async ({ diagramXml, camunda }) => {
+    const viewer = new window.BpmnJS({ container: '#canvas', moddleExtensions: { camunda } });
     const { warnings } = await viewer.importXML(diagramXml);
     const { svg } = await viewer.saveSVG();
     viewer.destroy();
-    return { svg, warnings: warnings.map((w) => w.message) };
-  }, xml);
+    return { svg, warnings: warnings.map((w) => w.message.split('\n')[0]) };
+  }, { diagramXml: xml, camunda: CAMUNDA_DESCRIPTOR });
 }
 
 /** bpmn-js gives arrow markers random ids; renumber them so re-renders give identical files. */

@@ -8,20 +8,17 @@ The legal due date (`dueDate`/`dueAt`) is what the SLA is measured against; `ans
 organisation holding the case is overdue (the breach timer). Numbers come from the catalogue and the DMN only.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
-from pyzeebe import ZeebeTaskRouter
 
 from catalog.model import ComplaintRules, DeadlineKind
-from workers import services
-from workers.domain.deadlines import ExtensionRefused, due_date, ends_at, extend_deadline, reminder_times
+from domain.deadlines import ExtensionRefused, due_date, ends_at, extend_deadline, reminder_times
 from workers.errors import InvalidJobData
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 
 class DeadlineRequest(ProcessVariables):
@@ -45,9 +42,9 @@ class Deadline(ProcessVariables):
     satisfaction_wait: str  # ISO 8601 duration the citizen has to rate the answer
 
 
-@job_task(router, "compute-deadline", DeadlineRequest)
-async def compute_deadline(request: DeadlineRequest, _: JobContext) -> Deadline:
-    return deadline_for(request, services.current().complaint_rules, datetime.now(UTC).replace(microsecond=0))
+@handles("compute-deadline")
+async def compute_deadline(request: DeadlineRequest, _context: TaskContext, services: Services) -> Deadline:
+    return deadline_for(request, services.complaint_rules, services.now())
 
 
 def deadline_for(request: DeadlineRequest, catalogue: ComplaintRules, now: datetime) -> Deadline:

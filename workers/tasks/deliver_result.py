@@ -1,16 +1,11 @@
-"""deliver-result: put the result into the citizen's e-Mongolia inbox."""
+"""deliver-result: put the result into the citizen's e-Mongolia inbox, once per case."""
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 
 class Delivery(ProcessVariables):
@@ -24,12 +19,12 @@ class Delivered(ProcessVariables):
     result_delivered_at: str
 
 
-@job_task(router, "deliver-result", Delivery)
-async def deliver_result(delivery: Delivery, _: JobContext) -> Delivered:
+@handles("deliver-result")
+async def deliver_result(delivery: Delivery, _context: TaskContext, services: Services) -> Delivered:
     body = f"{delivery.service_name}: {delivery.case_number}"
     if delivery.result_document:
         body += "\n" + json.dumps(delivery.result_document, ensure_ascii=False, indent=2)
-    await services.current().notifier.inbox(
+    await services.notifier.inbox(
         delivery.register_number, "Үйлчилгээний үр дүн", body, message_id=f"{delivery.case_number}-result"
     )
-    return Delivered(result_delivered_at=datetime.now(UTC).replace(microsecond=0).isoformat())
+    return Delivered(result_delivered_at=services.now().isoformat())

@@ -4,17 +4,12 @@ No record → BPMN error REGISTRY_RECORD_NOT_FOUND (the model asks the citizen i
 never a fallback: it is retried with backoff and ends as an incident that says what to do.
 """
 
-from datetime import UTC, datetime
-
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.domain.dossier import registry_reference
+from domain.dossier import registry_reference
 from workers.errors import BpmnError, InvalidJobData, TransientError
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
-router = ZeebeTaskRouter()
 NOT_FOUND = "REGISTRY_RECORD_NOT_FOUND"
 
 
@@ -28,28 +23,28 @@ class RequiredDocument(ProcessVariables):
 class RegistryFetch(ProcessVariables):
     case_number: str
     register_number: str
-    document: RequiredDocument
+    document: RequiredDocument  # one item of requiredDocuments, as the multi-instance hands it over
 
 
 class RegistryDocument(ProcessVariables):
     registry_reference: str
-    fetched_at: str  # the worker's clock, kept in the job's record; the dossier's times use the engine's clock
+    fetched_at: str  # the worker's clock, kept with the task's variables; the dossier's times use the engine's clock
 
 
-@job_task(router, "fetch-registry-document", RegistryFetch, errors=(NOT_FOUND,))
-async def fetch_registry_document(fetch: RegistryFetch, _: JobContext) -> RegistryDocument:
+@handles("fetch-registry-document", errors=(NOT_FOUND,))
+async def fetch_registry_document(fetch: RegistryFetch, _context: TaskContext, services: Services) -> RegistryDocument:
     document, code = fetch.document, fetch.document.xyp_service
     if code is None:
         raise InvalidJobData(f"document {document.code!r} names no XYP service; the model must ask the citizen")
     request_id = f"{fetch.case_number}-{document.code}-{code}"  # the same on every retry: XYP journals it once
     try:
-        record = await services.current().xyp.fetch(code, fetch.register_number, request_id)
+        record = await services.xyp.fetch(code, fetch.register_number, request_id)
     except TransientError as error:
         raise TransientError(
             f"{error}. Document {document.code!r} waits for the registry; once XYP answers again, "
-            "raise this job's retries in Operate and the document is fetched (the citizen is not asked)"
+            "retry this task's incident in Cockpit and the document is fetched (the citizen is not asked)"
         ) from error
     if record is None:
         raise BpmnError(NOT_FOUND, f"XYP {code} holds no record for this applicant ({document.code})")
     return RegistryDocument(registry_reference=registry_reference(code, request_id),
-                            fetched_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+                            fetched_at=services.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"))

@@ -5,17 +5,13 @@ dossier, and sets the stage's SLA from the agency's working-day norm, while a co
 answers to the legal deadline compute-deadline set. The answer path is the same: intake is told where the
 forwarding went, the organisation answers on /v1/agency-decisions, and the AgencyDecision message is
 correlated by case number and forwarding number. A re-forward is a new forwarding (number + 1) and so a new
-idempotency key; a retry of the same job keeps its number and is dropped by the organisation as a repeat.
+idempotency key; a retry of the same task keeps its number and is dropped by the organisation as a repeat.
 """
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
 from workers.errors import InvalidJobData
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 
 class ComplaintForwarding(ProcessVariables):
@@ -39,14 +35,14 @@ class ComplaintForwarded(ProcessVariables):
     agency_case_id: str
 
 
-@job_task(router, "forward-complaint", ComplaintForwarding)
-async def forward_complaint(case: ComplaintForwarding, _: JobContext) -> ComplaintForwarded:
-    agencies = services.current().catalog.agencies
+@handles("forward-complaint")
+async def forward_complaint(case: ComplaintForwarding, _context: TaskContext, services: Services) -> ComplaintForwarded:
+    agencies = services.catalog.agencies
     if case.forward_to not in agencies:
         raise InvalidJobData(f"forwardTo {case.forward_to!r} is not a catalogue agency ({', '.join(agencies)})")
     number = case.forwarding_count + 1
-    await services.current().intake.record_forwarding(case.case_number, number, case.forward_to)
-    answer = await services.current().agencies.send(
+    await services.intake.record_forwarding(case.case_number, number, case.forward_to)
+    answer = await services.agencies.send(
         case.forward_to, "cases",
         {"caseNumber": case.case_number, "stage": number, "serviceCode": f"complaint:{case.kind}",
          "applicant": {"registerNumber": case.register_number, "name": case.citizen_name or ""},

@@ -1,16 +1,11 @@
 """forward-information: pass the citizen's additional information to the agency that asked for it."""
 
 import hashlib
-from datetime import UTC, datetime
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 from workers.tasks.stage import Stage
-
-router = ZeebeTaskRouter()
 
 
 class Information(ProcessVariables):
@@ -28,16 +23,16 @@ class InformationForwarded(ProcessVariables):
     stage_due_at: str
 
 
-@job_task(router, "forward-information", Information)
-async def forward_information(info: Information, _: JobContext) -> InformationForwarded:
+@handles("forward-information")
+async def forward_information(info: Information, _context: TaskContext, services: Services) -> InformationForwarded:
     digest = hashlib.sha256(info.additional_information.encode()).hexdigest()[:12]
-    await services.current().agencies.send(
+    await services.agencies.send(
         info.stage.agency, f"cases/{info.case_number}/information",
         {"caseNumber": info.case_number, "stage": info.stage.number, "information": info.additional_information},
         idempotency_key=f"{info.case_number}-{info.stage.number}-information-{digest}",
     )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = services.now()
     return InformationForwarded(
-        stage_warning_at=services.current().sla_due(now, info.sla_warning_working_days).isoformat(),
-        stage_due_at=services.current().sla_due(now, info.sla_working_days).isoformat(),
+        stage_warning_at=services.sla_due(now, info.sla_warning_working_days).isoformat(),
+        stage_due_at=services.sla_due(now, info.sla_working_days).isoformat(),
     )

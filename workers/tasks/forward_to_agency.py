@@ -1,17 +1,13 @@
 """forward-to-agency: hand the case to the stage's agency once, and set the stage's SLA points."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field
-from pyzeebe import ZeebeTaskRouter
 
-from workers import services
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 from workers.tasks.stage import Stage
-
-router = ZeebeTaskRouter()
 
 
 class Forwarding(ProcessVariables):
@@ -31,19 +27,19 @@ class Forwarded(ProcessVariables):
     stage_due_at: str
 
 
-@job_task(router, "forward-to-agency", Forwarding)
-async def forward_to_agency(case: Forwarding, _: JobContext) -> Forwarded:
-    await services.current().intake.record_forwarding(case.case_number, case.stage.number, case.stage.agency)
-    answer = await services.current().agencies.send(
+@handles("forward-to-agency")
+async def forward_to_agency(case: Forwarding, _context: TaskContext, services: Services) -> Forwarded:
+    await services.intake.record_forwarding(case.case_number, case.stage.number, case.stage.agency)
+    answer = await services.agencies.send(
         case.stage.agency, "cases",
         {"caseNumber": case.case_number, "stage": case.stage.number, "serviceCode": case.service_code,
          "applicant": {"registerNumber": case.register_number, "name": case.applicant_name},
          "documents": case.dossier},
         idempotency_key=f"{case.case_number}-{case.stage.number}-forward",
     )
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = services.now()
     return Forwarded(
         agency_case_id=str(answer.get("agencyCaseId", "")),
-        stage_warning_at=services.current().sla_due(now, case.sla_warning_working_days).isoformat(),
-        stage_due_at=services.current().sla_due(now, case.sla_working_days).isoformat(),
+        stage_warning_at=services.sla_due(now, case.sla_warning_working_days).isoformat(),
+        stage_due_at=services.sla_due(now, case.sla_working_days).isoformat(),
     )

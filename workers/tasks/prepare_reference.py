@@ -2,14 +2,10 @@
 
 from typing import Any
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
 from workers.errors import InvalidJobData
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 
 class ReferenceRequest(ProcessVariables):
@@ -22,13 +18,13 @@ class Reference(ProcessVariables):
     result_document: dict[str, Any]
 
 
-@job_task(router, "prepare-reference", ReferenceRequest)
-async def prepare_reference(request: ReferenceRequest, _: JobContext) -> Reference:
-    service = services.current().catalog.services.get(request.service_code)
+@handles("prepare-reference")
+async def prepare_reference(request: ReferenceRequest, _context: TaskContext, services: Services) -> Reference:
+    service = services.catalog.services.get(request.service_code)
     if service is None or service.reference_source is None:
         raise InvalidJobData(f"{request.service_code!r} is not a reference service in the catalogue")
     code = service.reference_source
-    record = await services.current().xyp.fetch(code, request.register_number, f"{request.case_number}-{code}")
+    record = await services.xyp.fetch(code, request.register_number, f"{request.case_number}-{code}")
     # "No record" is a valid answer for a reference (e.g. no vehicle registered), not an error.
     return Reference(result_document={"source": "xyp", "serviceCode": code, "found": record is not None,
                                       "data": record or {}})

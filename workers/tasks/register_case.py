@@ -2,15 +2,10 @@
 
 from typing import Literal
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
 from workers.errors import InvalidJobData
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
-
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 SERIES_PREFIX = {"service-request": "ESR-W", "complaint": "CMP-W"}  # intake's are ESR-<year>-… and CMP-<year>-…
 
@@ -25,13 +20,13 @@ class RegisteredCase(ProcessVariables):
     channel: str = "service-centre"
 
 
-@job_task(router, "register-case", WalkIn)
-async def register_case(walk_in: WalkIn, job: JobContext) -> RegisteredCase:
+@handles("register-case")
+async def register_case(walk_in: WalkIn, context: TaskContext, services: Services) -> RegisteredCase:
     """Derived from the process instance, so a retry gives the same number; intake learns it (idempotently)."""
-    case_number = f"{SERIES_PREFIX[walk_in.case_series]}{job.process_instance_key}"
+    case_number = f"{SERIES_PREFIX[walk_in.case_series]}{context.process_instance_id}"
     is_complaint = walk_in.case_series == "complaint"
     service_code = "complaint" if is_complaint else walk_in.service_code
     if service_code is None:
         raise InvalidJobData("a walk-in service request needs serviceCode")
-    await services.current().intake.register_walk_in(case_number, service_code)
+    await services.intake.register_walk_in(case_number, service_code)
     return RegisteredCase(case_number=case_number)

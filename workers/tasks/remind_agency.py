@@ -2,14 +2,10 @@
 
 from typing import Literal
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 from workers.tasks.stage import Stage
-
-router = ZeebeTaskRouter()
 
 
 class Reminder(ProcessVariables):
@@ -24,9 +20,9 @@ class Reminded(ProcessVariables):
     last_reminder_kind: str
 
 
-@job_task(router, "remind-agency", Reminder)
-async def remind_agency(reminder: Reminder, _: JobContext) -> Reminded:
-    await services.current().agencies.send(
+@handles("remind-agency")
+async def remind_agency(reminder: Reminder, _context: TaskContext, services: Services) -> Reminded:
+    await services.agencies.send(
         reminder.stage.agency, f"cases/{reminder.case_number}/reminders",
         {"caseNumber": reminder.case_number, "stage": reminder.stage.number, "kind": reminder.reminder_kind,
          "dueAt": reminder.stage_due_at, "note": reminder.follow_up_note or ""},

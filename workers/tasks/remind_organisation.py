@@ -1,12 +1,8 @@
 """remind-organisation: remind the organisation holding a complaint that its answer is due, once per point."""
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
-
-router = ZeebeTaskRouter()
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
 
 class ComplaintReminder(ProcessVariables):
@@ -21,10 +17,11 @@ class OrganisationReminded(ProcessVariables):
     reminders_sent: int
 
 
-@job_task(router, "remind-organisation", ComplaintReminder)
-async def remind_organisation(reminder: ComplaintReminder, _: JobContext) -> OrganisationReminded:
+@handles("remind-organisation")
+async def remind_organisation(reminder: ComplaintReminder, _context: TaskContext,
+                              services: Services) -> OrganisationReminded:
     number = reminder.reminders_sent + 1
-    await services.current().agencies.send(
+    await services.agencies.send(
         reminder.forwarded_to, f"cases/{reminder.case_number}/reminders",
         {"caseNumber": reminder.case_number, "stage": reminder.forwarding_count, "kind": "warning",
          "dueAt": reminder.answer_due_at, "note": f"Гомдлын хариу өгөх хугацаа: {reminder.answer_due_at}"},

@@ -2,14 +2,11 @@
 
 from typing import Any
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
 from workers.errors import BpmnError
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
-router = ZeebeTaskRouter()
 UNKNOWN = "UNKNOWN_SERVICE"
 
 
@@ -27,9 +24,9 @@ class ResolvedService(ProcessVariables):
     sla_warning_working_days: int | None
 
 
-@job_task(router, "resolve-service", ServiceRequest, errors=(UNKNOWN,))
-async def resolve_service(request: ServiceRequest, _: JobContext) -> ResolvedService:
-    catalog = services.current().catalog
+@handles("resolve-service", errors=(UNKNOWN,))
+async def resolve_service(request: ServiceRequest, _context: TaskContext, services: Services) -> ResolvedService:
+    catalog = services.catalog
     service = catalog.services.get(request.service_code)
     if service is None:
         raise BpmnError(UNKNOWN, f"no service {request.service_code!r} in the catalogue",

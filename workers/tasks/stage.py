@@ -1,4 +1,5 @@
-"""The stage element of the agency loop, as the multi-instance hands it to each task inside."""
+"""The stage element of the agency loop: one item of `stages` (JSON text), as the multi-instance hands it
+to each task inside."""
 
 from workers.models import ProcessVariables
 

@@ -2,15 +2,12 @@
 
 from datetime import date
 
-from pyzeebe import ZeebeTaskRouter
-
-from workers import services
-from workers.domain.register_number import InvalidRegisterNumber, parse_register_number
+from domain.register_number import InvalidRegisterNumber, parse_register_number
 from workers.errors import BpmnError
-from workers.handler import JobContext, job_task
 from workers.models import ProcessVariables
+from workers.registry import TaskContext, handles
+from workers.services import Services
 
-router = ZeebeTaskRouter()
 ID_CARD = "WS100101"
 MISMATCH, NOT_FOUND = "IDENTITY_MISMATCH", "PERSON_NOT_FOUND"
 
@@ -31,8 +28,8 @@ def rejected(code: str, reason_mn: str, reason_en: str) -> BpmnError:
     return BpmnError(code, reason_en, {"rejectionReason": reason_mn})
 
 
-@job_task(router, "verify-identity", Applicant, errors=(MISMATCH, NOT_FOUND))
-async def verify_identity(applicant: Applicant, _: JobContext) -> VerifiedIdentity:
+@handles("verify-identity", errors=(MISMATCH, NOT_FOUND))
+async def verify_identity(applicant: Applicant, _context: TaskContext, services: Services) -> VerifiedIdentity:
     try:
         number = parse_register_number(applicant.register_number)
     except InvalidRegisterNumber as error:
@@ -40,7 +37,7 @@ async def verify_identity(applicant: Applicant, _: JobContext) -> VerifiedIdenti
     if number.birth_date != applicant.birth_date:
         raise rejected(MISMATCH, "Төрсөн огноо регистрийн дугаартай тохирохгүй байна.",
                        "birth date does not match the register number")
-    record = await services.current().xyp.fetch(ID_CARD, number.value, f"{applicant.case_number}-{ID_CARD}")
+    record = await services.xyp.fetch(ID_CARD, number.value, f"{applicant.case_number}-{ID_CARD}")
     if record is None:
         raise rejected(NOT_FOUND, "Улсын бүртгэлд энэ регистрийн дугаартай иргэн бүртгэлгүй байна.",
                        "the state registry holds no person with this register number")

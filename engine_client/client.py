@@ -1,0 +1,203 @@
+"""Operaton's REST API (`/engine-rest`), as the calls our components make. Every call is HTTP Basic as one
+service account; the engine checks that account's authorizations.
+
+One `httpx.AsyncClient` per `EngineClient`, kept for its lifetime (connection reuse). Errors come back as
+`EngineError` carrying the engine's own exception type and message (never the request body).
+"""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from engine_client.variables import to_engine
+
+Json = dict[str, Any]
+
+
+class EngineError(Exception):
+    def __init__(self, method: str, path: str, status: int, kind: str, message: str) -> None:
+        super().__init__(f"{method} {path} -> {status} {kind}: {message[:500]}")
+        self.status, self.kind, self.message = status, kind, message
+
+
+class MessageNotCorrelated(EngineError):
+    """Nothing waits for this message (yet): the engine does not buffer it, the sender must retry."""
+
+
+class EngineClient:
+    def __init__(self, rest_url: str, user: str, password: str, timeout_s: float = 15.0) -> None:
+        """`rest_url` ends in /engine-rest, e.g. http://127.0.0.1:8080/engine-rest."""
+        self.rest_url = rest_url.rstrip("/")
+        self.user = user
+        self._http = httpx.AsyncClient(base_url=self.rest_url, auth=(user, password), timeout=timeout_s,
+                                       limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def request(self, method: str, path: str, *, timeout_s: float | None = None, **kwargs: Any) -> Any:
+        if timeout_s is not None:
+            kwargs["timeout"] = timeout_s
+        response = await self._http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise error_of(method, path, response)
+        return response.json() if response.content else None
+
+    # deployments, definitions, instances
+    async def deploy(self, files: Sequence[Path], name: str = "esra") -> Json:
+        """One deployment of all `files`; unchanged resources are not deployed again."""
+        upload = [(f"resource-{i}", (path.name, path.read_bytes())) for i, path in enumerate(files)]
+        data = {"deployment-name": name, "enable-duplicate-filtering": "true", "deploy-changed-only": "true",
+                "deployment-source": "esra-launcher"}
+        result: Json = await self.request("POST", "/deployment/create", data=data, files=upload)
+        return result
+
+    async def start(self, process_key: str, variables: Mapping[str, Any], business_key: str | None = None) -> Json:
+        body: Json = {"variables": to_engine(dict(variables))}
+        if business_key:
+            body["businessKey"] = business_key
+        result: Json = await self.request("POST", f"/process-definition/key/{process_key}/start", json=body)
+        return result
+
+    async def correlate(
+        self, message: str, *, business_key: str | None = None, local_keys: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None, process_instance_id: str | None = None,
+    ) -> list[Json]:
+        """Correlate one message to the one execution (or message start event) that matches; raises
+        MessageNotCorrelated when nothing waits for it."""
+        body: Json = {"messageName": message, "resultEnabled": True}
+        if business_key:
+            body["businessKey"] = business_key
+        if local_keys:
+            body["localCorrelationKeys"] = to_engine(dict(local_keys))
+        if variables:
+            body["processVariables"] = to_engine(dict(variables))
+        if process_instance_id:
+            body["processInstanceId"] = process_instance_id
+        result: list[Json] = await self.request("POST", "/message", json=body)
+        return result
+
+    async def process_instances(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/process-instance", params=params)
+        return result
+
+    async def variables(self, process_instance_id: str) -> Json:
+        result: Json = await self.request("GET", f"/process-instance/{process_instance_id}/variables",
+                                          params={"deserializeValues": "false"})
+        return result
+
+    async def evaluate_decision(self, key: str, variables: Mapping[str, Any]) -> list[Json]:
+        result: list[Json] = await self.request("POST", f"/decision-definition/key/{key}/evaluate",
+                                                json={"variables": to_engine(dict(variables))})
+        return result
+
+    # external tasks
+    async def fetch_and_lock(self, worker_id: str, topics: Sequence[Json], max_tasks: int,
+                             long_poll_ms: int) -> list[Json]:
+        body = {"workerId": worker_id, "maxTasks": max_tasks, "usePriority": True,
+                "asyncResponseTimeout": long_poll_ms, "topics": list(topics)}
+        result: list[Json] = await self.request("POST", "/external-task/fetchAndLock", json=body,
+                                                timeout_s=long_poll_ms / 1000 + 10)
+        return result
+
+    async def complete(self, task_id: str, worker_id: str, variables: Mapping[str, Any]) -> None:
+        await self.request("POST", f"/external-task/{task_id}/complete",
+                           json={"workerId": worker_id, "variables": to_engine(dict(variables))})
+
+    async def failure(self, task_id: str, worker_id: str, message: str, details: str, retries: int,
+                      retry_timeout_ms: int) -> None:
+        await self.request("POST", f"/external-task/{task_id}/failure", json={
+            "workerId": worker_id, "errorMessage": message[:600], "errorDetails": details,
+            "retries": retries, "retryTimeout": retry_timeout_ms})
+
+    async def bpmn_error(self, task_id: str, worker_id: str, code: str, message: str,
+                         variables: Mapping[str, Any]) -> None:
+        await self.request("POST", f"/external-task/{task_id}/bpmnError", json={
+            "workerId": worker_id, "errorCode": code, "errorMessage": message,
+            "variables": to_engine(dict(variables))})
+
+    async def extend_lock(self, task_id: str, worker_id: str, duration_ms: int) -> None:
+        await self.request("POST", f"/external-task/{task_id}/extendLock",
+                           json={"workerId": worker_id, "newDuration": duration_ms})
+
+    async def external_tasks(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/external-task", params=params)
+        return result
+
+    async def set_external_task_retries(self, task_id: str, retries: int) -> None:
+        await self.request("PUT", f"/external-task/{task_id}/retries", json={"retries": retries})
+
+    # user tasks
+    async def tasks(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/task", params=params)
+        return result
+
+    async def claim(self, task_id: str, user_id: str) -> None:
+        await self.request("POST", f"/task/{task_id}/claim", json={"userId": user_id})
+
+    async def complete_task(self, task_id: str, variables: Mapping[str, Any]) -> None:
+        await self.request("POST", f"/task/{task_id}/complete", json={"variables": to_engine(dict(variables))})
+
+    async def task_form(self, task_id: str) -> Json:
+        result: Json = await self.request("GET", f"/task/{task_id}/form")
+        return result
+
+    # jobs (timers) and incidents
+    async def jobs(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/job", params=params)
+        return result
+
+    async def execute_job(self, job_id: str) -> None:
+        await self.request("POST", f"/job/{job_id}/execute")
+
+    async def incidents(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/incident", params=params)
+        return result
+
+    # history (same database: immediately consistent)
+    async def history_process_instances(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/history/process-instance", params=params)
+        return result
+
+    async def history_process_instance(self, process_instance_id: str) -> Json:
+        result: Json = await self.request("GET", f"/history/process-instance/{process_instance_id}")
+        return result
+
+    async def activity_instances(self, process_instance_id: str) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/history/activity-instance", params={
+            "processInstanceId": process_instance_id, "sortBy": "occurrence", "sortOrder": "asc"})
+        return result
+
+    async def history_variables(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("POST", "/history/variable-instance",
+                                                params={"deserializeValues": "false"}, json=params)
+        return result
+
+    async def history_incidents(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/history/incident", params=params)
+        return result
+
+    async def history_tasks(self, **params: Any) -> list[Json]:
+        result: list[Json] = await self.request("GET", "/history/task", params=params)
+        return result
+
+
+def error_of(method: str, path: str, response: httpx.Response) -> EngineError:
+    try:
+        body = response.json()
+        kind, message = str(body.get("type", "")), str(body.get("message", ""))
+    except ValueError:
+        kind, message = "", response.text[:300]
+    if response.status_code == 400 and "MismatchingMessageCorrelationException" in message:
+        return MessageNotCorrelated(method, path, response.status_code, kind, message)
+    return EngineError(method, path, response.status_code, kind, message)

@@ -1,1 +1,0 @@
-"""Pure domain logic of the workers: no I/O, unit-tested."""
