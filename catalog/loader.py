@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from catalog.model import Agency, Catalog, ComplaintRules, Roles, Service
+from catalog.model import Agency, Catalog, ComplaintRules, Roles, Service, ServiceCentres
 
 CATALOG_DIR = Path(__file__).resolve().parent
 M = TypeVar("M", bound=BaseModel)
@@ -71,3 +71,8 @@ def load_complaint_rules(path: Path = CATALOG_DIR / "complaints.yaml") -> Compla
 def load_roles(path: Path = CATALOG_DIR / "roles.yaml") -> Roles:
     """The candidate groups of user tasks: each becomes an engine group with its staff and access."""
     return validated(Roles, read_yaml(path), path.name)
+
+
+def load_service_centres(path: Path = CATALOG_DIR / "service_centres.yaml") -> ServiceCentres:
+    """The 30 unified service centres: 9 districts of the capital, 21 aimags."""
+    return validated(ServiceCentres, read_yaml(path), path.name)

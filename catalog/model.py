@@ -252,3 +252,27 @@ class Roles(Strict):
         if unknown:
             raise ValueError(f"roles name unknown units: {', '.join(unknown)}")
         return self
+
+
+class ServiceCentre(Strict):
+    """A unified service centre: one per district of the capital and per aimag (catalog/service_centres.yaml)."""
+
+    id: str = Field(pattern=r"^(capital|aimag):[a-z][a-z-]*$")
+    name_mn: str
+    area: Literal["capital", "aimag"]
+
+    @property
+    def slug(self) -> str:
+        """The id as engine ids allow it (letters, digits, dashes): `capital-bayanzurkh`."""
+        return self.id.replace(":", "-")
+
+
+class ServiceCentres(Strict):
+    service_centres: list[ServiceCentre]
+
+    @model_validator(mode="after")
+    def one_per_area(self) -> Self:
+        ids = [centre.id for centre in self.service_centres]
+        if len(ids) != len(set(ids)):
+            raise ValueError("a service centre is listed twice")
+        return self
