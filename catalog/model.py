@@ -232,6 +232,9 @@ class ComplaintRules(Strict):
         return self
 
 
+CENTRE_GROUP_PREFIX = "centre-"  # a service centre's staff group is this and its slug
+
+
 class Role(Strict):
     """A candidate group of user tasks, tied to the Agency unit that does the work (catalog/roles.yaml)."""
 
@@ -242,15 +245,28 @@ class Role(Strict):
     starts: list[str] = Field(default_factory=list)  # processes its staff may start from Tasklist
 
 
+class CentreStaff(Strict):
+    """What every service centre's own staff group does and may start (its group: ServiceCentre.staff_group)."""
+
+    unit: str
+    does: str
+    starts: list[str] = Field(default_factory=list)
+
+
 class Roles(Strict):
     roles: list[Role]
+    centre_staff: CentreStaff
     units: list[str]
 
     @model_validator(mode="after")
     def units_known(self) -> Self:
         unknown = sorted({role.unit for role in self.roles} - set(self.units))
+        if self.centre_staff.unit not in self.units:
+            unknown.append(self.centre_staff.unit)
         if unknown:
             raise ValueError(f"roles name unknown units: {', '.join(unknown)}")
+        if any(role.group.startswith(CENTRE_GROUP_PREFIX) for role in self.roles):
+            raise ValueError(f"group ids starting {CENTRE_GROUP_PREFIX!r} belong to the service centres")
         return self
 
 
@@ -265,6 +281,12 @@ class ServiceCentre(Strict):
     def slug(self) -> str:
         """The id as engine ids allow it (letters, digits, dashes): `capital-bayanzurkh`."""
         return self.id.replace(":", "-")
+
+    @property
+    def staff_group(self) -> str:
+        """The centre's own staff group, `centre-capital-bayanzurkh`; the models name it
+        `centre-${serviceCentre.replace(':', '-')}`."""
+        return f"{CENTRE_GROUP_PREFIX}{self.slug}"
 
 
 class ServiceCentres(Strict):

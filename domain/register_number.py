@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-PATTERN = re.compile(r"^([А-ЯЁӨҮ]{2})(\d{2})(\d{2})(\d{2})(\d)(\d)$")
+PATTERN = re.compile(r"^([А-ЯЁӨҮ]{2})(\d{2})(\d{2})(\d{2})(\d)(\d)$", re.ASCII)  # ASCII digits only
 
 
 class InvalidRegisterNumber(ValueError):

@@ -1,30 +1,39 @@
-"""python -m engine run | up | down | status | logs | reset | deploy | setup | prepare"""
+"""python -m engine run | up | down | status | logs | reset | deploy | setup | prepare | backup | restore"""
 
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
-from engine import launcher, process, stack
+from engine import backup, launcher, process, stack
 from engine.errors import EngineError
 from engine.logging import configure_cli_logging
 from engine.settings import EngineSettings
+from local_stack import refusal
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine", description="Local Operaton engine")
     parser.add_argument("command",
-                        choices=["run", "up", "down", "status", "logs", "reset", "deploy", "setup", "prepare"])
+                        choices=["run", "up", "down", "status", "logs", "reset", "deploy", "setup", "prepare",
+                                 "backup", "restore"])
+    parser.add_argument("file", nargs="?", type=Path, help="restore: the backup file")
     parser.add_argument("--no-deploy", action="store_true", help="up: start without deploying the models")
+    parser.add_argument("--to", type=Path, help="backup: the file to write (default .cache/backups/engine-…)")
     args = parser.parse_args(argv)
+    if (args.command == "restore") != (args.file is not None):
+        parser.error("restore needs the backup file, and only restore takes one")
     configure_cli_logging()
     try:
         settings = EngineSettings()
+        if args.command in ("backup", "restore"):
+            return backup_command(settings, args.to, args.file)
         return run(args.command, settings, deploy=not args.no_deploy)
     except EngineError as error:
         print(f"engine: {error}", file=sys.stderr)
         return 1
     except ValueError as error:  # settings refused, e.g. a default password outside development
-        print(f"engine: {str(error).splitlines()[-1].strip()}", file=sys.stderr)
+        print(f"engine: {refusal(error)}", file=sys.stderr)
         return 2
 
 
@@ -57,6 +66,20 @@ def run(command: str, settings: EngineSettings, deploy: bool) -> int:
     elif command == "deploy":
         for line in asyncio.run(launcher.deploy_resources(settings)):
             print(f"engine: deployed {line}")
+    return 0
+
+
+def backup_command(settings: EngineSettings, target: Path | None, source: Path | None) -> int:
+    """backup (no source) or restore (the backup file as source)."""
+    if source is None:
+        written, how = asyncio.run(backup.backup(settings, target))
+        print(f"engine: backup ({how}) written to {written} ({written.stat().st_size} bytes, readable by this "
+              "account only)")
+        return 0
+    restored = asyncio.run(backup.restore(settings, source))
+    kept = f"; the database it replaced is kept as {restored.kept}" if restored.kept else ""
+    after = "the engine is running again" if restored.restarted else "start the engine with `python -m engine up`"
+    print(f"engine: restored {source} into {restored.database}{kept}; {after}")
     return 0
 
 

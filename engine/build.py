@@ -10,6 +10,8 @@ from pathlib import Path
 from engine.errors import EngineError
 from engine.java import JavaHome
 
+KEEP_BUILDS = 3
+
 
 def source_digest(app_dir: Path) -> str:
     """Of the pom and every source and resource file: a changed file means a new build."""
@@ -43,7 +45,7 @@ def ensure_engine_jar(app_dir: Path, cache_dir: Path, java: JavaHome) -> Path:
         partial = jar.with_suffix(".part")
         shutil.copyfile(built, partial)
         partial.rename(jar)
-    for old in cache_dir.glob("esra-engine-*.jar"):
-        if old != jar:
-            old.unlink()
+    # keep a few older builds: an engine still running from one loads classes from it lazily
+    for old in sorted(cache_dir.glob("esra-engine-*.jar"), key=lambda p: p.stat().st_mtime)[:-KEEP_BUILDS]:
+        old.unlink()
     return jar

@@ -11,6 +11,9 @@ from pathlib import Path
 from engine.errors import EngineError
 from engine.java import JavaHome
 from engine.settings import EngineSettings
+from observability.private_files import FILE_MODE, private_tree
+
+PRIVATE_UMASK = 0o077  # what the JVM creates (the H2 database, its backups) only this account may read
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -40,14 +43,15 @@ def engine_environment(settings: EngineSettings) -> dict[str, str]:
 
 
 def start(settings: EngineSettings, java: JavaHome, jar: Path) -> int:
-    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    private_tree(settings.run_dir)  # 0700, and what an earlier start left open (database, log) tightened
     command = [str(java.java), f"-Xmx{settings.heap}", "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                "-Xss512k", "-XX:MaxMetaspaceSize=192m", "-jar", str(jar)]
     env = {**os.environ, **engine_environment(settings)}
-    with settings.log_path.open("ab") as log:
+    with open(os.open(settings.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE), "ab") as log:
         proc = subprocess.Popen(command, cwd=settings.run_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    settings.pid_path.write_text(str(proc.pid))
+                                start_new_session=True, umask=PRIVATE_UMASK)
+    with open(os.open(settings.pid_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), "w") as pid_file:
+        pid_file.write(str(proc.pid))
     return proc.pid
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from local_stack import (
     ADMIN_USER,
@@ -16,13 +16,14 @@ from local_stack import (
     STAFF_PASSWORD,
     WORKERS_ACCOUNT,
     Account,
+    ComponentSettings,
     is_placeholder,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class EngineSettings(BaseSettings):
+class EngineSettings(ComponentSettings):
     model_config = SettingsConfigDict(env_prefix="ENGINE_")
 
     environment: Literal["development", "production"] = "development"
@@ -38,7 +39,7 @@ class EngineSettings(BaseSettings):
     datasource_password: SecretStr = SecretStr("")
     admin_user: str = ADMIN_USER
     admin_password: SecretStr = SecretStr("demo")
-    staff_password: SecretStr = SecretStr(STAFF_PASSWORD)  # every staff user of catalog/roles.yaml
+    staff_password: SecretStr = SecretStr(STAFF_PASSWORD)  # every staff user: units and service centres
     # the service accounts' passwords (each component is configured with its own)
     workers_password: SecretStr = WORKERS_ACCOUNT.password
     intake_password: SecretStr = INTAKE_ACCOUNT.password

@@ -5,6 +5,7 @@ One `httpx.AsyncClient` per `EngineClient`, kept for its lifetime (connection re
 `EngineError` carrying the engine's own exception type and message (never the request body).
 """
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -145,8 +146,17 @@ class EngineClient:
     async def claim(self, task_id: str, user_id: str) -> None:
         await self.request("POST", f"/task/{task_id}/claim", json={"userId": user_id})
 
-    async def complete_task(self, task_id: str, variables: Mapping[str, Any]) -> None:
-        await self.request("POST", f"/task/{task_id}/complete", json={"variables": to_engine(dict(variables))})
+    async def complete_task(self, task_id: str, variables: Mapping[str, Any], attempts: int = 3) -> None:
+        """Complete a user task; a conflict with a parallel branch (the engine rolled back) is tried again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                await self.request("POST", f"/task/{task_id}/complete",
+                                   json={"variables": to_engine(dict(variables))})
+                return
+            except EngineError as error:
+                if not conflicted(error) or attempt == attempts:
+                    raise
+                await asyncio.sleep(0.1 * attempt)
 
     async def task_form(self, task_id: str) -> Json:
         result: Json = await self.request("GET", f"/task/{task_id}/form")
@@ -190,6 +200,11 @@ class EngineClient:
     async def history_tasks(self, **params: Any) -> list[Json]:
         result: list[Json] = await self.request("GET", "/history/task", params=params)
         return result
+
+
+def conflicted(error: EngineError) -> bool:
+    """An optimistic-locking conflict: another transaction changed the same rows first; nothing was committed."""
+    return "OptimisticLockingException" in error.kind or "ENGINE-03005" in error.message
 
 
 def error_of(method: str, path: str, response: httpx.Response) -> EngineError:

@@ -7,25 +7,37 @@ must be a service request intake knows, and the complaint is then linked to it (
 organisation itself, goes to the agency that last decided that request).
 """
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import Field, field_validator, model_validator
+from pydantic import StrictBool, model_validator
 
 from catalog.model import Catalog
 from intake import messages
-from intake.outbox import Accept, NewMessage
+from intake.errors import refuse
+from intake.idempotency import Accept
+from intake.outbox import NewMessage
 from intake.registry import Registry
-from intake.schemas import EMAIL, PHONE, Body, RegisterNumber
+from intake.schemas import Body
 from intake.settings import Caller, CallerKind
+from intake.text import (
+    CaseNumber,
+    Comment,
+    ComplaintText,
+    Email,
+    MessageId,
+    Name,
+    Organisation,
+    Phone,
+    RegisterNumber,
+    RequestId,
+)
 
 COMPLAINT_SERVICE = "complaint"  # what the registry records complaints under
 COMPLAINT_PREFIX = "CMP"  # service requests are ESR-<year>-…, complaints CMP-<year>-…
-SERVICE_CENTRE = r"^(capital|aimag):[a-z-]+$"
 
 Kind = Literal["inquiry", "complaint", "petition", "suggestion"]
 Topic = Literal["system-access", "personal-data", "service-decision", "staff-conduct", "service-delay", "other"]
@@ -35,9 +47,9 @@ Authenticate = Callable[[CallerKind], Callable[[str], Caller]]
 
 class ComplaintCitizen(Body):
     register_number: RegisterNumber
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    phone: str | None = Field(default=None, pattern=PHONE)
-    email: str | None = Field(default=None, pattern=EMAIL)
+    name: Name | None = None
+    phone: Phone | None = None
+    email: Email | None = None
 
     @model_validator(mode="after")
     def reachable(self) -> Self:
@@ -47,56 +59,45 @@ class ComplaintCitizen(Body):
 
 
 class Complaint(Body):
-    request_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    request_id: RequestId
     kind: Kind
     topic: Topic
     channel: ComplaintChannel
-    agency: str | None = None
+    agency: Organisation | None = None
     citizen: ComplaintCitizen
-    text: str = Field(min_length=1, max_length=4000)
-    related_case_number: str | None = Field(default=None, min_length=1, max_length=64)
-
-    @field_validator("text")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the text of the complaint is empty")
-        return value.strip()
+    text: ComplaintText
+    related_case_number: CaseNumber | None = None
 
 
 class ComplaintRating(Body):
-    case_number: str = Field(min_length=1, max_length=64)
-    satisfied: bool
-    reopen: bool = False  # a dissatisfied citizen may ask once for a second-level review
-    comment: str = Field(default="", max_length=2000)
-    message_id: str = Field(min_length=1, max_length=128)
+    case_number: CaseNumber
+    satisfied: StrictBool
+    reopen: StrictBool = False  # a dissatisfied citizen may ask once for a second-level review
+    comment: Comment = ""
+    message_id: MessageId
 
 
-def refuse(field: str, reason: str) -> HTTPException:
-    """The same shape as pydantic's 422s, so callers read one format."""
-    return HTTPException(422, [{"loc": ["body", field], "msg": reason, "type": "value_error"}])
-
-
-def complaints_router(registry: Registry, catalog: Catalog, caller_of: Authenticate, accept: Accept) -> APIRouter:
+def complaints_router(registry: Registry, catalog: Catalog, centres: frozenset[str], caller_of: Authenticate,
+                      accept: Accept) -> APIRouter:
     router = APIRouter(tags=["complaints"])
     portal = Depends(caller_of(CallerKind.PORTAL))  # the portal, the call centre's and the letters desk's tools
 
     def organisation(complaint: Complaint) -> str | None:
         agency = complaint.agency
-        if agency is not None and agency not in catalog.agencies and not re.match(SERVICE_CENTRE, agency):
-            raise refuse("agency", f"unknown organisation {agency!r}: a catalogue agency "
-                                   f"({', '.join(catalog.agencies)}) or a service centre (capital:… / aimag:…)")
+        if agency is not None and agency not in catalog.agencies and agency not in centres:
+            raise refuse("agency", f"not a known organisation: a catalogue agency ({', '.join(catalog.agencies)}) "
+                                   "or one of the catalogue's service centres (capital:… / aimag:…)")
         related = complaint.related_case_number
         if related is None:
             return complaint.agency
         service = registry.service_of(related)
         if service is None or service == COMPLAINT_SERVICE:
-            raise refuse("relatedCaseNumber", f"no service request {related} is known")
+            raise refuse("relatedCaseNumber", "not a service request intake knows")
         stages = registry.forwardings(related)
         return complaint.agency or (str(stages[-1]["agency"]) if stages else None)
 
     @router.post("/v1/complaints", status_code=202)
-    async def submit_complaint(complaint: Complaint, _: Annotated[Caller, portal]) -> dict[str, Any]:
+    async def submit_complaint(complaint: Complaint, _: Annotated[Caller, portal]) -> JSONResponse:
         agency = organisation(complaint)
         case_number, _new = registry.open_case(f"complaint:{complaint.request_id}", COMPLAINT_SERVICE,
                                                prefix=COMPLAINT_PREFIX)
@@ -110,15 +111,17 @@ def complaints_router(registry: Registry, catalog: Catalog, caller_of: Authentic
         }
         name = messages.COMPLAINT_SUBMITTED
         accepted = await accept(NewMessage.start(f"complaint-{complaint.request_id}", name,
-                                                 messages.STARTS_PROCESS[name], case_number, variables))
-        return {"caseNumber": case_number, "duplicate": accepted.duplicate, "delivery": accepted.delivery}
+                                                 messages.STARTS_PROCESS[name], case_number, variables),
+                                complaint, "requestId")
+        return JSONResponse({"caseNumber": case_number, "duplicate": accepted.duplicate,
+                             "delivery": accepted.delivery}, status_code=accepted.status_code)
 
     @router.post("/v1/complaint-replies/satisfaction", status_code=202)
     async def rate_answer(rating: ComplaintRating, _: Annotated[Caller, portal]) -> JSONResponse:
         variables = {"satisfaction": "satisfied" if rating.satisfied else "dissatisfied",
                      "reopenRequested": rating.reopen and not rating.satisfied, "satisfactionComment": rating.comment}
         accepted = await accept(NewMessage.reply(rating.message_id, messages.COMPLAINT_SATISFACTION_RATED,
-                                                 rating.case_number, variables))
+                                                 rating.case_number, variables), rating)
         return JSONResponse(accepted.body(), status_code=accepted.status_code)
 
     return router

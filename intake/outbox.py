@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 
 from intake.metrics import IntakeMetrics
 from observability.masking import mask_text
+from observability.private_files import private_file
 
 log = structlog.get_logger("intake.outbox")
 ERROR_CHARS = 1000
@@ -184,7 +185,7 @@ class Outbox:
 
     def __init__(self, path: Path, policy: OutboxPolicy | None = None, metrics: IntakeMetrics | None = None,
                  clock: Clock = utc_now) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)  # 0600, its folder 0700 if new
         self.policy = policy or OutboxPolicy()
         self.metrics = metrics
         self.clock = clock

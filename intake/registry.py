@@ -5,11 +5,12 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from observability.private_files import private_file
+
 
 class Registry:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db = sqlite3.connect(private_file(path), check_same_thread=False)  # 0600, its folder 0700 if new
         self._lock = threading.Lock()
         with self._lock, self._db:
             self._db.executescript("""

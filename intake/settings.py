@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 import local_stack
 from catalog.loader import load_agencies
@@ -40,7 +40,7 @@ def sandbox_callers(settings: dict[str, Any]) -> list[Caller]:
     return callers
 
 
-class IntakeSettings(BaseSettings):
+class IntakeSettings(local_stack.ComponentSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", env_nested_delimiter="__")
 
     environment: Literal["development", "production"] = "development"
@@ -57,6 +57,7 @@ class IntakeSettings(BaseSettings):
     callers: list[Caller] = Field(default_factory=sandbox_callers)  # agency keys from catalog_dir's agencies
     upload_dir: Path = PROJECT_ROOT / ".cache" / "intake" / "uploads"  # <dir>/<sha256[:2]>/<sha256>
     upload_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+    json_body_max_bytes: int = Field(default=64 * 1024, ge=1024)  # every JSON body; uploads: the file's limit + 16 KiB
     upload_types: list[str] = Field(default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"])
     # staff open an upload from its check task through a signed link (no API key in a browser)
     public_url: str | None = None  # how staff reach intake; default: its own host and port

@@ -13,6 +13,8 @@ from reports.cli import engine_url
 
 COMMANDS = {  # report name -> its module
     "documents": "reports.documents_command",
+    "load-study": "reports.load_study.command",
+    "kpi": "reports.kpi.command",
 }
 
 

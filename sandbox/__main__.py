@@ -4,6 +4,7 @@ import asyncio
 import signal
 import sys
 
+from local_stack import refusal
 from observability.logs import configure_logging
 from sandbox.server import Sandbox
 from sandbox.settings import SandboxSettings
@@ -22,7 +23,10 @@ async def serve(settings: SandboxSettings) -> None:
 
 
 def main() -> None:
-    settings = SandboxSettings()
+    try:
+        settings = SandboxSettings()
+    except ValueError as error:  # refused, e.g. a placeholder secret outside development: one line, no values
+        raise SystemExit(f"sandbox: {refusal(error)}") from None
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(serve(settings))

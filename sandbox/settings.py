@@ -3,10 +3,10 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
 
-from local_stack import HOST, INTAKE_URL, SANDBOX_PORT, SANDBOX_SMTP_PORT
+from local_stack import HOST, INTAKE_URL, SANDBOX_PORT, SANDBOX_SMTP_PORT, ComponentSettings, is_placeholder
 
 Decision = Literal["approve", "reject", "need-info"]
 Behaviour = Literal["approve", "reject", "need-info", "never"]
@@ -27,9 +27,10 @@ def keys(template: str) -> dict[str, SecretStr]:
     return {agency: SecretStr(template.format(agency=agency)) for agency in AGENCY_NAMES}
 
 
-class SandboxSettings(BaseSettings):
+class SandboxSettings(ComponentSettings):
     model_config = SettingsConfigDict(env_prefix="SANDBOX_", env_nested_delimiter="__")
 
+    environment: Literal["development", "production"] = "development"
     host: str = HOST
     http_port: int = SANDBOX_PORT
     smtp_port: int = SANDBOX_SMTP_PORT
@@ -52,3 +53,13 @@ class SandboxSettings(BaseSettings):
     citizens_path: Path = Path(__file__).resolve().parent / "data" / "citizens.yaml"
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+
+    @model_validator(mode="after")
+    def no_placeholder_secrets_outside_development(self) -> "SandboxSettings":
+        """A stand-in run beside real systems (a training or staging environment) needs its own keys too."""
+        secrets = {"xyp_token": self.xyp_token} | {f"agency_api_keys.{a}": k for a, k in self.agency_api_keys.items()}
+        secrets |= {f"intake_api_keys.{a}": k for a, k in self.intake_api_keys.items()}
+        placeholders = [name for name, secret in secrets.items() if is_placeholder(secret.get_secret_value())]
+        if self.environment != "development" and placeholders:
+            raise ValueError(f"sandbox placeholder secrets outside development: {', '.join(placeholders)}")
+        return self

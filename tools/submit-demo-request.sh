@@ -6,7 +6,7 @@
 # registry; then the police (sandbox) approve after 5 s. address-reference runs through without any person.
 # property-ownership-registration also needs the purchase agreement from the citizen: send it with
 # tools/submit-demo-upload.sh CASE purchase-agreement, then check it in Tasklist
-# (http://127.0.0.1:8080/operaton/app/tasklist/ as service-centre-staff / demo).
+# (http://127.0.0.1:8080/operaton/app/tasklist/ as centre-capital-bayanzurkh / demo: the citizen's centre).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 fact() { "${root}/.venv/bin/python" -m local_stack "$1"; }  # one source for the local stack's URLs and keys

@@ -3,6 +3,7 @@
 import asyncio
 
 from engine_client import EngineClient
+from local_stack import refusal
 from observability.logs import configure_logging
 from workers.runtime import ExternalTaskRuntime
 from workers.services import Services
@@ -21,7 +22,10 @@ async def run(settings: WorkerSettings) -> None:
 
 
 def main() -> None:
-    settings = WorkerSettings()
+    try:
+        settings = WorkerSettings()
+    except ValueError as error:  # refused, e.g. a placeholder secret outside development: one line, no values
+        raise SystemExit(f"workers: {refusal(error)}") from None
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run(settings))
 

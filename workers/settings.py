@@ -3,13 +3,13 @@
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from local_stack import ENGINE_REST_URL, WORKERS_ACCOUNT, WORKERS_METRICS_PORT, is_placeholder
+from local_stack import ENGINE_REST_URL, WORKERS_ACCOUNT, WORKERS_METRICS_PORT, ComponentSettings, is_placeholder
 from workers.systems import Systems
 
 
-class WorkerSettings(BaseSettings):
+class WorkerSettings(ComponentSettings):
     model_config = SettingsConfigDict(env_prefix="WORKERS_", env_nested_delimiter="__")
 
     environment: Literal["development", "production"] = "development"
@@ -24,7 +24,7 @@ class WorkerSettings(BaseSettings):
     # Clients' HTTP timeout; every lock must outlast it twice over (checked below).
     http_timeout_s: float = 10.0
     lock_duration_ms: int = 60_000
-    lock_durations_ms: dict[str, int] = {}  # per topic
+    lock_durations_ms: dict[str, int] = Field(default_factory=dict)  # per topic
     default_retries: int = Field(default=3, ge=0)  # when the model sets no `retries` extension property
     max_concurrent_tasks: int = Field(default=32, ge=1)
     max_tasks_per_fetch: int = Field(default=32, ge=1)

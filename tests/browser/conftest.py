@@ -14,6 +14,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from engine.settings import PROJECT_ROOT, EngineSettings
 
 CHROMIUM = "/usr/bin/chromium"
+LANGUAGE_CHOICE = "esra.webapps.language"  # the webapps' remembered language (engine/app .../esra/scripts)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -40,6 +41,8 @@ async def new_page(browser: Browser) -> AsyncIterator[NewPage]:
 
     async def open_page() -> Page:
         context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        # staff get Mongolian by default; these tests read Operaton's English labels, as chosen in the user menu
+        await context.add_init_script(f"window.localStorage.setItem('{LANGUAGE_CHOICE}', 'en')")
         context.set_default_timeout(20_000)
         contexts.append(context)
         return await context.new_page()

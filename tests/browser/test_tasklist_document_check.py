@@ -3,9 +3,10 @@
 A citizen asks on the portal (through intake) to register a property purchase. The real workers verify the
 person, resolve the service in the real catalogue and fetch the ID card and civil status from XYP; the purchase
 agreement no registry holds, so the citizen uploads it through intake and DocumentReductionProcess opens
-"Илгээсэн баримтыг шалгах" (check the uploaded document) for the group service-centre-staff. That group's staff
-member logs into Tasklist, finds the task, reads its form, claims it, accepts the file and completes it; the
-history then shows the documents process ended with the upload in the dossier and the request moved on.
+"Илгээсэн баримтыг шалгах" (check the uploaded document) for the staff of the citizen's service centre
+(centre-capital-bayanzurkh). That centre's staff member logs into Tasklist, finds the task, reads its form, claims
+it, accepts the file and completes it; the history then shows the documents process ended with the upload in the
+dossier and the request moved on.
 A staff member of another group (Customer Service) neither finds that task nor can open it by its address.
 """
 
@@ -32,7 +33,7 @@ pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("workers")]
 SERVICE, UPLOADED = "property-ownership-registration", "purchase-agreement"
 CHILD = "DocumentReductionProcess"
 TASK, TASK_NAME, OWNER, OTHER = (
-    "UserTask_CheckUploadedDocument", "Илгээсэн баримтыг шалгах", "service-centre-staff", "customer-service")
+    "UserTask_CheckUploadedDocument", "Илгээсэн баримтыг шалгах", "centre-capital-bayanzurkh", "customer-service")
 FORM_HEADING, DOCUMENT_NAME = "Иргэний илгээсэн баримтыг шалгах", "Худалдах, худалдан авах гэрээ"
 ACCEPT = "Хүлээн авах"
 FILE_NAME = "худалдах-гэрээ.pdf"

@@ -18,6 +18,10 @@ NOT_VARIABLES = {"json", "clock", "execution",
                  "empty", "not", "and", "or", "eq", "ne", "lt", "gt", "le", "ge", "true", "false", "null", "div", "mod",
                  "instanceof"}
 CATCHING_EVENTS = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
+# A candidate group per value of a variable, its ':' made '-' (ids of service centres): `centre-${serviceCentre.
+# replace(':', '-')}` is indexed as the template `centre-{serviceCentre}`.
+PER_VALUE_GROUP = re.compile(r"^([\w-]+)\$\{\s*(\w+)\.replace\(\s*':'\s*,\s*'-'\s*\)\s*\}$")
+YIELDED = re.compile(r"(?:^|[?:])\s*(?:'([^']*)'|\"([^\"]*)\")\s*(?=$|:)")  # a literal an expression yields
 
 
 @dataclass
@@ -94,15 +98,37 @@ def input_parameters(element: ET.Element) -> set[str]:
 
 
 def candidate_groups(value: str) -> list[str]:
-    """A static comma list, or the quoted groups an expression can yield (`${c ? 'a' : 'b'}`, `${'a'}`): string
+    """The groups of a candidateGroups value, split on commas as the engine splits it (not inside `${...}`): a
+    static group; a group per value of a variable (`centre-${serviceCentre.replace(':', '-')}`), as the template
+    `centre-{serviceCentre}`; or the quoted groups an expression can yield (`${c ? 'a' : 'b'}`, `${'a'}`): string
     literals that are a whole expression or a branch of a conditional, not arguments such as startsWith('x')."""
-    expressions = juel_expressions(value)
-    if not expressions:
-        return [group.strip() for group in value.split(",") if group.strip()]
-    literal = r"'([^']*)'|\"([^\"]*)\""
-    yielded = re.compile(rf"(?:^|[?:])\s*(?:{literal})\s*(?=$|:)")
-    return [group.strip() for expression in expressions for match in yielded.finditer(expression.strip())
-            for group in (match.group(1) or match.group(2) or "").split(",") if group.strip()]
+    groups = []
+    for part in comma_separated(value):
+        if per_value := PER_VALUE_GROUP.match(part):
+            groups.append(f"{per_value.group(1)}{{{per_value.group(2)}}}")
+        elif (expressions := juel_expressions(part)) and part[:2] in ("${", "#{") and len(expressions) == 1 \
+                and part.endswith("}"):
+            groups += [group.strip() for match in YIELDED.finditer(expressions[0].strip())
+                       for group in (match.group(1) or match.group(2) or "").split(",") if group.strip()]
+        elif part:
+            groups.append(part)  # static, or text around an expression no rule here knows: checked as it stands
+    return groups
+
+
+def comma_separated(value: str) -> list[str]:
+    """Operaton's BpmnParse.parseCommaSeparatedList: a comma after `$` or `{` and before `}` is the expression's."""
+    parts, current, inside = [], "", False
+    for char in value:
+        if char in "${":
+            inside = True
+        elif char == "}":
+            inside = False
+        if char == "," and not inside:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*parts, current.strip()] if current.strip() else parts
 
 
 def juel_expressions(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from catalog.loader import load_service_centres
 from engine.settings import PROJECT_ROOT
 from intake.messages import PUBLISHED_MESSAGES
 from tests.contract.model_index import ModelIndex, candidate_groups, form_fields, identifiers, index_models
@@ -20,6 +21,7 @@ from workers.registry import TaskHandler
 from workers.tasks import HANDLERS
 
 TEST_RESOURCES = PROJECT_ROOT / "tests" / "resources"
+CENTRE_GROUP_TEMPLATE = "centre-{serviceCentre}"  # how the index names centre-${serviceCentre.replace(':', '-')}
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,31 @@ def test_candidate_groups_are_documented_roles_of_the_agencys_units() -> None:
     groups = {role["group"] for role in roles["roles"]}
     assert all(role["unit"] in roles["units"] for role in roles["roles"])
     assert all(role["name_mn"] for role in roles["roles"])
-    undocumented = {g: w for g, w in PRODUCTION.index.candidate_groups.items() if g not in groups}
+    undocumented = {g: w for g, w in PRODUCTION.index.candidate_groups.items()
+                    if g not in groups and g != CENTRE_GROUP_TEMPLATE}
     assert undocumented == {}
+
+
+def test_the_citizens_centre_group_is_a_staff_group_of_every_service_centre() -> None:
+    """`centre-${serviceCentre.replace(':', '-')}` must name, for every centre in the catalogue, the group
+    engine/access.py creates for it, and a case's hand-over, document check and breach follow-up go there."""
+    centres = load_service_centres().service_centres
+    template = CENTRE_GROUP_TEMPLATE
+    yielded = {template.format(serviceCentre=centre.id.replace(":", "-")) for centre in centres}
+    assert yielded == {centre.staff_group for centre in centres}
+    assert sorted(PRODUCTION.index.candidate_groups[template]) == [
+        "DocumentReductionProcess.bpmn#UserTask_CheckUploadedDocument",
+        "PublicServiceRequestProcess.bpmn#UserTask_FollowUpSlaBreach",
+        "PublicServiceRequestProcess.bpmn#UserTask_HandOverResult",
+    ]
+    assert "serviceCentre" in PRODUCTION.index.parameter_names  # passed into the documents process
+
+
+def test_a_walk_in_can_be_registered_for_every_service_centre_by_its_mongolian_name() -> None:
+    form = json.loads((PROJECT_ROOT / "forms" / "service-request-intake.form").read_text(encoding="utf-8"))
+    field = next(c for c in form["components"] if c.get("key") == "serviceCentre")
+    assert [(v["value"], v["label"]) for v in field["values"]] == [
+        (c.id, c.name_mn) for c in load_service_centres().service_centres]
 
 
 def test_models_and_forms_are_camunda_7_only() -> None:
@@ -334,3 +359,7 @@ def test_candidate_groups_of_an_expression_are_the_groups_it_yields() -> None:
     assert candidate_groups("${'leadership'}") == ["leadership"]
     assert candidate_groups("${candidateGroup}") == []
     assert candidate_groups("quality-control, leadership") == ["quality-control", "leadership"]
+    assert candidate_groups(f"centre-${{serviceCentre.replace(':', '-')}}, {expression}") == [
+        CENTRE_GROUP_TEMPLATE, "capital-city-coordination", "aimag-coordination"]
+    # text around an expression that no rule knows is kept as it stands, so the roles check names it
+    assert candidate_groups("centre-${serviceCentre}") == ["centre-${serviceCentre}"]

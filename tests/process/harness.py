@@ -36,8 +36,11 @@ UNKNOWN_PERSON = Citizen("ЖЖ90010150", "1990-01-01", "+97699000000", "capital:
 class Harness:
     def __init__(self, api: EngineClient, history: History, sandbox_url: str, intake_url: str) -> None:
         self.api, self.history = api, history
-        self.sandbox = httpx.AsyncClient(base_url=sandbox_url, timeout=10)
-        self.intake = httpx.AsyncClient(base_url=intake_url, timeout=10)
+        # uvicorn closes a connection idle for 5 s, httpx reuses one idle for up to 5 s: a request can meet the
+        # close (ReadError). Dropping idle connections after 1 s leaves no such race.
+        brief = httpx.Limits(keepalive_expiry=1.0)
+        self.sandbox = httpx.AsyncClient(base_url=sandbox_url, timeout=10, limits=brief)
+        self.intake = httpx.AsyncClient(base_url=intake_url, timeout=10, limits=brief)
 
     async def close(self) -> None:
         await self.sandbox.aclose()

@@ -1,5 +1,6 @@
 """Access on the real engine: the REST API answers nothing without credentials, each service account holds only
-what it needs, and each staff member sees and works only their own group's tasks."""
+what it needs, each staff member sees and works only their own group's tasks (a service centre's: also
+tests/process/test_centre_access.py), and an organisation answers only what was forwarded to it."""
 
 import httpx
 import pytest
@@ -8,10 +9,12 @@ from engine.settings import EngineSettings
 from engine_client import EngineClient, EngineError
 from local_stack import INTAKE_ACCOUNT, REPORTS_ACCOUNT, WORKERS_ACCOUNT, Account
 from tests.history import History
+from tests.process.complaints import Complaints
+from tests.process.harness import Harness
 
 pytestmark = pytest.mark.engine
 PROCESS, TASK = "AccessCheckProcess", "UserTask_ReviewCase"
-OWN, OTHER = "service-centre-staff", "customer-service"
+OWN, OTHER = "centre-capital-bayanzurkh", "customer-service"  # a service centre's staff, another unit's
 
 
 def client_of(settings: EngineSettings, account: Account) -> EngineClient:
@@ -108,3 +111,21 @@ async def test_tasklist_cockpit_and_the_engine_metrics_answer_on_the_engine_port
         assert "operaton_incidents_open" in metrics
         assert "operaton_external_tasks_open" in metrics
         assert (await http.get("/actuator/health/readiness")).json()["status"] == "UP"
+
+
+async def test_an_organisation_may_not_answer_a_complaint_forwarded_to_another(harness: Harness) -> None:
+    """Complaints use the agencies' decision endpoint with the forwarding number as the stage: only the
+    organisation the complaint went to may answer it."""
+    case, instance = await Complaints(harness).submit()  # staff conduct at the police: forwarded there
+    assert await harness.wait_forwarded(case, 1) == "police"
+    body = {"caseNumber": case, "stage": 1, "decision": "approve", "reason": "Шийдвэрлэсэн.",
+            "messageId": f"{case}-intruder"}
+
+    as_itself = await harness.intake.post("/v1/agency-decisions", json=body | {"agencyId": "tax-authority"},
+                                          headers={"X-Api-Key": "sandbox-intake-tax-authority-key"})
+    posing_as_police = await harness.intake.post("/v1/agency-decisions", json=body | {"agencyId": "police"},
+                                                 headers={"X-Api-Key": "sandbox-intake-tax-authority-key"})
+
+    assert (as_itself.status_code, posing_as_police.status_code) == (403, 403)
+    assert await harness.outbox("AgencyDecision", f"{case}-1") == []
+    assert "ReceiveTask_AwaitOrganisationAnswer" not in await harness.path(instance), "still waiting"

@@ -111,7 +111,7 @@ async def test_a_walk_in_request_is_registered_and_handed_over_at_the_service_ce
     case, instance = await harness.walk_in(SINGLE, SARANTUYA, "in-person")
     await harness.decide(await harness.wait_forwarded(case, 1), case, 1, "approve")
     hand_over = await harness.complete_task(instance, "UserTask_HandOverResult", {"resultHandedOver": True})
-    assert hand_over.candidate_groups == ["service-centre-staff"]
+    assert hand_over.candidate_groups == ["centre-aimag-orkhon"]  # SARANTUYA's own service centre
     assert hand_over.form_ref == "result-hand-over"
 
     path = await finish(harness, case, instance)

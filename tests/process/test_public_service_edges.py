@@ -46,7 +46,8 @@ async def test_the_agency_is_reminded_at_the_warning_point_and_a_breach_opens_a_
     await harness.fire_due(instance, "BoundaryEvent_AgencySlaBreached", due_at)
     follow_up = await harness.complete_task(instance, "UserTask_FollowUpSlaBreach",
                                             {"followUpNote": "Хариуцсан ажилтантай утсаар ярьсан"})
-    assert follow_up.candidate_groups == ["capital-city-coordination"]
+    # BATBOLD's own service centre, and the coordination division of the capital's centres
+    assert sorted(follow_up.candidate_groups) == ["capital-city-coordination", "centre-capital-bayanzurkh"]
     assert follow_up.form_ref == "sla-breach-follow-up"
     await harness.reached(instance, "Task_SendBreachNotice")
     await harness.decide("police", case, 1, "approve")
