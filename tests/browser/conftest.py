@@ -14,6 +14,9 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from engine.settings import PROJECT_ROOT, EngineSettings
 
 CHROMIUM = "/usr/bin/chromium"
+# Tasklist and Cockpit boot a whole Angular app on each full load: under a loaded CI machine that takes longer
+# than Playwright's 5 s default for an assertion, so every assertion waits as long as any page action does
+expect.set_options(timeout=20_000)
 LANGUAGE_CHOICE = "esra.webapps.language"  # the webapps' remembered language (engine/app .../esra/scripts)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
