@@ -1,0 +1,159 @@
+"""python -m bench.tune [--quick] [--only NAME,...]: the tuning experiments, each measured against the same
+reference in the same run. Nothing here changes the product: runtime settings are the runtime's own, and an
+engine variant is the shipped engine started with other JVM options or Spring properties (bench/engines.py).
+
+- runtime: on one engine as shipped, our runtime with other settings, each drained alternately with the Java
+  client (its rate in the same minutes is the yardstick, so load from other programs cancels out of the ratio);
+- engine: a fresh engine per variant: both clients' throughput, engine CPU per task and memory, latency at 50/s.
+"""
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bench import latency, model, throughput
+from bench.engines import H2SingleNode, RunningEngine, Variant
+from bench.figures import Figure, Report
+from bench.latency import LatencyPlan
+from bench.machine import load_average, this_machine
+from bench.patched_engine import auth_cache_jar
+from bench.ports import free_port
+from bench.python_peer import PythonRuntimeSettings
+from bench.throughput import JAVA, PYTHON, ThroughputPlan
+
+SHIPPED = PythonRuntimeSettings(long_poll_ms=1000)  # the shipped settings; the bench's short long poll (see throughput)
+RUNTIME_VARIANTS: dict[str, PythonRuntimeSettings] = {
+    "as shipped (32/32)": SHIPPED,
+    "64 concurrent, 64 per fetch": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64),
+    "64 concurrent, 64 per fetch, keep-alive 64": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64,
+                                                          keepalive=64),
+    "128 concurrent, 64 per fetch, keep-alive 128": replace(SHIPPED, max_concurrent_tasks=128,
+                                                            max_tasks_per_fetch=64, keepalive=128),
+    "log level WARNING": replace(SHIPPED, log_level="WARNING"),
+    "2 processes": replace(SHIPPED, processes=2),
+    "64/32, fetch at 32 free (proposed)": replace(SHIPPED, max_concurrent_tasks=64, refill_at=32),
+    "2 fetch loops (proposed)": replace(SHIPPED, pollers=2),
+    "64/32, 2 fetch loops (proposed)": replace(SHIPPED, max_concurrent_tasks=64, pollers=2),
+    "64/32, 4 fetch loops, fetch at 16 free (proposed)": replace(SHIPPED, max_concurrent_tasks=64, pollers=4,
+                                                                  refill_at=16),
+}
+ENGINE_VARIANTS: dict[str, Variant] = {
+    "as shipped": Variant(),
+    "C2 JIT (no TieredStopAtLevel=1)": Variant("C2 JIT", jvm_options=("-XX:TieredStopAtLevel=4",)),
+    "heap 768m": Variant("heap 768m", heap="768m"),
+    "history level audit": Variant("history audit", environment={"OPERATON_BPM_HISTORYLEVEL": "audit"}),
+    "pool 20": Variant("pool 20", environment={"ENGINE_DATASOURCE_POOL": "20"}),
+    "job executor off": Variant("job executor off", environment={"OPERATON_BPM_JOBEXECUTION_ENABLED": "false"}),
+    "authentication cache (proposed)": Variant("authentication cache", application=auth_cache_jar),
+    "C2 JIT + authentication cache (proposed)": Variant("C2 JIT + authentication cache", application=auth_cache_jar,
+                                                        jvm_options=("-XX:TieredStopAtLevel=4",)),
+    "C2 JIT + ParallelGC": Variant("C2 JIT + ParallelGC",
+                                   jvm_options=("-XX:TieredStopAtLevel=4", "-XX:+UseParallelGC")),
+}
+
+
+@dataclass(frozen=True)
+class TuningPlan:
+    tasks: int = 2000
+    rounds: int = 2
+    warmup_tasks: int = 500
+    latency_seconds: float = 10.0
+    quiet_cores: float | None = 0.15  # drains disturbed by other programs are measured again
+
+
+async def engine_up(folder: Path, variant: Variant) -> tuple[H2SingleNode, RunningEngine]:
+    mode = H2SingleNode(folder / "engine", free_port(), variant)
+    engine = await mode.start()
+    async with engine.admin() as admin:
+        await model.deploy(admin)
+    return mode, engine
+
+
+def figure(report: Report, engine: RunningEngine, name: str, value: float | None, unit: str, detail: str = "") -> None:
+    report.add(Figure("tuning", name, value, unit, detail, engine_mode=engine.mode))
+
+
+async def runtime_experiments(plan: TuningPlan, names: list[str], folder: Path, report: Report) -> None:
+    mode, engine = await engine_up(folder / "runtime", Variant())
+    try:
+        for index, name in enumerate(names):
+            settings = RUNTIME_VARIANTS[name]
+            shape = ThroughputPlan(tasks=plan.tasks, rounds=plan.rounds, quiet_cores=plan.quiet_cores,
+                                   warmup_tasks=plan.warmup_tasks if index == 0 else 0, python=settings)
+            print(f"  runtime: {name}", flush=True)
+            result = await throughput.run(engine, shape, folder / f"runtime-{index}")
+            python, java = result.median_rate(PYTHON), result.median_rate(JAVA)
+            detail = (f"java {java:.0f} tasks/s in the same minutes; engine {result.engine_ms_per_task(PYTHON):.1f} "
+                      f"ms CPU/task; {result.tasks_per_fetch(PYTHON) or 0:.1f} tasks/fetch; {settings.describe()}")
+            figure(report, engine, f"runtime {name}: python tasks/s", python, "tasks/s", detail)
+            figure(report, engine, f"runtime {name}: python / java", python / java, "ratio")
+    finally:
+        mode.stop()
+
+
+async def engine_experiments(plan: TuningPlan, names: list[str], folder: Path, report: Report) -> None:
+    for index, name in enumerate(names):
+        print(f"  engine: {name}", flush=True)
+        mode, engine = await engine_up(folder / f"engine-{index}", ENGINE_VARIANTS[name])
+        try:
+            shape = ThroughputPlan(tasks=plan.tasks, rounds=plan.rounds, warmup_tasks=plan.warmup_tasks,
+                                   quiet_cores=plan.quiet_cores)
+            result = await throughput.run(engine, shape, folder / f"engine-{index}")
+            steps = await latency.run(engine, LatencyPlan(rates=(50.0,), seconds=plan.latency_seconds),
+                                      folder / f"engine-{index}")
+        finally:
+            mode.stop()
+        python, java = result.median_rate(PYTHON), result.median_rate(JAVA)
+        cpu = {c: result.engine_ms_per_task(c) for c in (PYTHON, JAVA)}
+        figure(report, engine, f"engine {name}: python tasks/s", python, "tasks/s",
+               f"engine {cpu[PYTHON]:.1f} ms CPU/task; python/java {python / java:.2f}")
+        figure(report, engine, f"engine {name}: java tasks/s", java, "tasks/s", f"engine {cpu[JAVA]:.1f} ms CPU/task")
+        figure(report, engine, f"engine {name}: p95 at 50 starts/s", steps[0].percentile(95), "ms",
+               f"p50 {steps[0].percentile(50):.0f} ms, p99 {steps[0].percentile(99):.0f} ms")
+        figure(report, engine, f"engine {name}: resident memory", result.engine_rss_mib, "MiB",
+               f"peak {result.engine_peak_rss_mib:.0f} MiB")
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    plan = TuningPlan(tasks=300, rounds=1, warmup_tasks=100, latency_seconds=3.0) if args.quick else TuningPlan()
+    plan = replace(plan, tasks=args.tasks or plan.tasks, rounds=args.rounds or plan.rounds)
+    only = {n.strip() for n in args.only.split(";") if n.strip()} if args.only else None
+    runtime_names = [n for n in RUNTIME_VARIANTS if only is None or n in only]
+    engine_names = [n for n in ENGINE_VARIANTS if only is None or n in only]
+    report = Report(this_machine())
+    folder = Path(tempfile.mkdtemp(prefix="tune-", dir=args.out))
+    print(f"machine: {report.machine.describe()}, load {load_average():.2f}; working folder {folder}", flush=True)
+    try:
+        if runtime_names and args.group in ("all", "runtime"):
+            await runtime_experiments(plan, runtime_names, folder, report)
+        if engine_names and args.group in ("all", "engine"):
+            await engine_experiments(plan, engine_names, folder, report)
+    finally:
+        csv_path = args.out / f"{folder.name}.csv"
+        report.write_csv(csv_path)
+        print(f"\n{report.table()}\n\nCSV: {csv_path}", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def main() -> int:
+    from bench.__main__ import RESULTS
+
+    parser = argparse.ArgumentParser(prog="python -m bench.tune", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--group", choices=("all", "runtime", "engine"), default="all")
+    parser.add_argument("--only", default="", help="experiment names separated by ';' (default: all)")
+    parser.add_argument("--tasks", type=int, default=0, help="instances per drain (default 2000, quick 300)")
+    parser.add_argument("--rounds", type=int, default=0, help="drains per client (default 2, quick 1)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
