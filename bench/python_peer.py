@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import httpx
 
 from bench.model import TOPIC
+from engine.settings import PROJECT_ROOT
 from engine_client import EngineClient, EngineError
 from local_stack import WORKERS_ACCOUNT
 from observability.logs import configure_logging
@@ -25,6 +26,8 @@ from workers.models import ProcessVariables
 from workers.registry import TaskContext, handles
 from workers.runtime import ExternalTaskRuntime, Json, backoff_ms
 from workers.settings import WorkerSettings
+
+SNIFFIO_DIR = PROJECT_ROOT / ".cache" / "bench" / "sniffio"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class PythonRuntimeSettings:
     long_poll_ms: int = 10_000
     log_level: str = "INFO"
     processes: int = 1  # runtimes side by side, each its own process (replicas)
-    keepalive: int | None = None  # httpx keep-alive connections; None: as engine_client sets them (20 of 50)
+    connections: int | None = None  # httpx connections, all kept alive; None: as engine_client sets them (20 of 50)
+    sniffio: bool = False  # httpcore looks for sniffio on every request; not installed, each look is a failed import
     pollers: int = 1  # 1 and refill_at 1: as shipped; else the proposed changes (python_peer.ProposedRuntime)
     refill_at: int = 1
 
@@ -45,18 +49,26 @@ class PythonRuntimeSettings:
                 f"concurrent, {self.max_tasks_per_fetch} per fetch, long poll {self.long_poll_ms / 1000:g} s")
         if self.log_level != "INFO":
             text += f", log {self.log_level}"
-        if self.keepalive is not None:
-            text += f", keep-alive {self.keepalive}"
+        if self.connections is not None:
+            text += f", {self.connections} connections kept alive"
+        if self.sniffio:
+            text += ", sniffio installed"
         if self.pollers > 1:
             text += f", {self.pollers} fetch loops (proposed)"
         if self.refill_at > 1:
             text += f", fetch at {self.refill_at} free (proposed)"
         return text
 
+    def environment(self) -> dict[str, str]:
+        """For the peer's process: with `sniffio`, the folder bench/tune.py installs it to comes first."""
+        if not self.sniffio:
+            return {}
+        return {"PYTHONPATH": os.pathsep.join(p for p in (str(SNIFFIO_DIR), os.environ.get("PYTHONPATH")) if p)}
+
     def arguments(self) -> list[str]:
         args = ["--max-concurrent", str(self.max_concurrent_tasks), "--per-fetch", str(self.max_tasks_per_fetch),
                 "--long-poll-ms", str(self.long_poll_ms), "--log-level", self.log_level]
-        args += ["--keepalive", str(self.keepalive)] if self.keepalive is not None else []
+        args += ["--connections", str(self.connections)] if self.connections is not None else []
         return [*args, "--pollers", str(self.pollers), "--refill-at", str(self.refill_at)]
 
 
@@ -72,12 +84,12 @@ async def do_nothing(_variables: NoVariables, _context: TaskContext, _services: 
 class CountingEngineClient(EngineClient):
     """The engine client the runtime is given, counting completions as the engine accepts them."""
 
-    def __init__(self, rest_url: str, user: str, password: str, keepalive: int | None) -> None:
+    def __init__(self, rest_url: str, user: str, password: str, connections: int | None) -> None:
         super().__init__(rest_url, user, password)
-        if keepalive is not None:  # a tuning experiment: the same client with other connection limits
+        if connections is not None:  # a tuning experiment: the same client with other connection limits
             self._http = httpx.AsyncClient(base_url=self.rest_url, auth=(user, password), timeout=15.0,
-                                           limits=httpx.Limits(max_connections=max(50, keepalive),
-                                                               max_keepalive_connections=keepalive))
+                                           limits=httpx.Limits(max_connections=connections,
+                                                               max_keepalive_connections=connections))
         self.reset()
 
     def reset(self) -> None:
@@ -174,7 +186,7 @@ async def run(args: argparse.Namespace, answer: TextIO) -> None:
                               name="bench-python", max_concurrent_tasks=args.max_concurrent,
                               max_tasks_per_fetch=args.per_fetch, long_poll_ms=args.long_poll_ms,
                               metrics_port=0, log_level=args.log_level)
-    async with CountingEngineClient(args.url, WORKERS_ACCOUNT.user, password, args.keepalive) as engine:
+    async with CountingEngineClient(args.url, WORKERS_ACCOUNT.user, password, args.connections) as engine:
         print("READY", file=answer, flush=True)
         while await read_line() == "go":  # one cycle per go ... stop: a fresh runtime, the same client
             engine.reset()
@@ -201,7 +213,7 @@ def main() -> None:
     parser.add_argument("--per-fetch", type=int, default=32)
     parser.add_argument("--long-poll-ms", type=int, default=10_000)
     parser.add_argument("--log-level", default="INFO")
-    parser.add_argument("--keepalive", type=int, default=None)
+    parser.add_argument("--connections", type=int, default=None)
     parser.add_argument("--pollers", type=int, default=1, help="1: as shipped (see ProposedRuntime)")
     parser.add_argument("--refill-at", type=int, default=1, help="1: as shipped (see ProposedRuntime)")
     args = parser.parse_args()

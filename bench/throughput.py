@@ -83,6 +83,10 @@ class ThroughputResult:
         drains = self.of(client)
         return sum(d.engine_cpu_s for d in drains) / sum(d.tasks for d in drains) * 1000
 
+    def client_ms_per_task(self, client: str) -> float:
+        drains = self.of(client)
+        return sum(d.peer_cpu_s for d in drains) / sum(d.tasks for d in drains) * 1000
+
     def tasks_per_fetch(self, client: str) -> float | None:
         drains = self.of(client)
         fetches = [d.fetches for d in drains]
@@ -132,7 +136,7 @@ async def drain(engine_pid: int, client: str, peers: list[Peer], tasks: int, tim
 
 def python_peers(engine: RunningEngine, settings: PythonRuntimeSettings, folder: Path) -> list[Peer]:
     command = [sys.executable, "-m", "bench.python_peer", "--url", engine.rest_urls[0], *settings.arguments()]
-    env = java_peer.environment(engine.settings)
+    env = java_peer.environment(engine.settings) | settings.environment()
     return [Peer(f"python-{i}", command, env, folder / f"python-peer-{i}.log", cwd=PROJECT_ROOT)
             for i in range(settings.processes)]
 
