@@ -126,7 +126,7 @@ async def run(engine: RunningEngine, stack: Stack, plan: EndToEndPlan, report: R
     async with engine.admin() as admin:
         await deploy_all(admin, (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"))
     people = applicants()
-    meter = CpuMeter(stack.pids | {"engine": engine.pids[0]})
+    meter = CpuMeter({**stack.pids, "engine": engine.pids})
     steps: list[Step] = []
     limits = httpx.Limits(max_connections=512, max_keepalive_connections=64)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:

@@ -1,19 +1,22 @@
 """The engine a benchmark runs on, and how it was started: the mode shown beside every figure.
 
-`h2` is one node on an H2 file database, started through the launcher as `make run` does. Another mode only has
-to return every node's REST URL and PID from `start`: a cluster mode (for example "2 nodes on PostgreSQL",
-through the launcher's `ENGINE_DATABASE=postgres ENGINE_NODES=2`) registers itself in `MODES` and every suite
-runs on it unchanged. `existing` wraps an engine started elsewhere (the test session's).
+`h2` is one node on an H2 file database, started through the launcher as `make run` does; `postgres-2` two
+nodes on the project's own PostgreSQL (the launcher's cluster mode). A mode returns every node's REST URL and
+PID from `start`: the suites put a client at each node and count the CPU and memory of all of them as the
+engine's. `existing` wraps an engine started elsewhere (the test session's).
 """
 
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from engine import launcher, process
+from bench.ports import free_port
+from engine import cluster, launcher, process
 from engine.settings import EngineSettings
 from engine_client import EngineClient
 
@@ -107,7 +110,7 @@ class H2SingleNode:
         pid = spawn(settings, command, self.variant.environment)
         try:
             await launcher.wait_ready(settings, pid)
-            await launcher.setup(settings, deploy=False)
+            await launcher.set_up(settings, deploy=False)
         except BaseException:
             launcher.down(settings)
             raise
@@ -134,7 +137,33 @@ class ExistingEngine:
         return None
 
 
-# name -> how to make it (folder, port, variant); a cluster mode adds itself here
+class PostgresCluster:
+    """`--mode postgres-2`: two nodes on the project's own PostgreSQL, as `ENGINE_DATABASE=postgres
+    ENGINE_NODES=2 python -m engine up` starts them; every suite talks to both (a client at each node)."""
+
+    def __init__(self, folder: Path, port: int, variant: Variant | None = None) -> None:
+        if variant is not None and not variant.is_default:
+            raise ValueError("engine variants are measured on H2, one node")
+        # PostgreSQL runs as its own account when we are root: its folder must be reachable by it
+        self.shared = Path(tempfile.mkdtemp(prefix="esra-bench-pg-"))
+        self.shared.chmod(0o755)
+        self.settings = EngineSettings(database="postgres", nodes=2, run_dir=folder, port=port,
+                                       postgres_port=free_port(), postgres_dir=self.shared / "postgres",
+                                       resource_dirs=())
+
+    async def start(self) -> RunningEngine:
+        results = await cluster.up(self.settings, deploy=False)
+        nodes = cluster.nodes(self.settings)
+        return RunningEngine("PostgreSQL, 2 nodes", nodes[0], tuple(n.rest_url for n in nodes),
+                             tuple(r.pid or 0 for r in results))
+
+    def stop(self) -> None:
+        cluster.down(self.settings)
+        shutil.rmtree(self.shared, ignore_errors=True)
+
+
+# name -> how to make it (folder, port, variant)
 MODES: dict[str, Callable[[Path, int, Variant | None], EngineMode]] = {
     "h2": H2SingleNode,
+    "postgres-2": PostgresCluster,
 }

@@ -11,7 +11,7 @@ from typing import Any
 from bench.engines import RunningEngine
 from bench.figures import Figure, Report
 from bench.java_peer import environment
-from bench.machine import CpuMeter
+from bench.machine import CpuMeter, Pids
 from bench.model import PROCESS_KEY, TASK_ID
 from bench.pacing import at_rate
 from bench.peers import Peer
@@ -74,9 +74,9 @@ async def task_durations(admin: EngineClient, started_after: datetime, started_b
     return durations
 
 
-async def measure_rate(admin: EngineClient, engine_pid: int, rate: float, seconds: float) -> LatencyStep:
+async def measure_rate(admin: EngineClient, engine_pids: Pids, rate: float, seconds: float) -> LatencyStep:
     count = max(1, round(rate * seconds))
-    meter = CpuMeter({"engine": engine_pid})
+    meter = CpuMeter({"engine": engine_pids})
     window_start = datetime.now(UTC)
 
     async def start(i: int) -> None:
@@ -101,7 +101,7 @@ async def run(engine: RunningEngine, plan: LatencyPlan, folder: Path, report: Re
         await peer.go()
         async with engine.admin() as admin:
             for rate in plan.rates:
-                step = await measure_rate(admin, engine.pids[0], rate, plan.seconds)
+                step = await measure_rate(admin, engine.pids, rate, plan.seconds)
                 steps.append(step)
                 print(f"    {rate:g} starts/s: p50 {step.percentile(50):.0f} ms, p95 {step.percentile(95):.0f} ms, "
                       f"p99 {step.percentile(99):.0f} ms ({len(step.durations_ms)} tasks)", flush=True)

@@ -76,17 +76,28 @@ class CpuUse:
         return max(0.0, self.seconds["machine"] - named - ours) / self.elapsed_s
 
 
+Pids = int | tuple[int, ...]  # one process, or several counted as one (the nodes of an engine cluster)
+
+
+def cpu_seconds_of(pids: Pids) -> float:
+    return sum(cpu_seconds(pid) for pid in ((pids,) if isinstance(pids, int) else pids))
+
+
+def memory_mib_of(pids: Pids, field: str = "VmRSS") -> float:
+    return sum(memory_mib(pid, field) for pid in ((pids,) if isinstance(pids, int) else pids))
+
+
 class CpuMeter:
     """CPU of named processes (and of the benchmark itself, "bench") over a stretch of time, beside the whole
     machine's ("machine")."""
 
-    def __init__(self, pids: dict[str, int]) -> None:
+    def __init__(self, pids: dict[str, Pids]) -> None:
         self.pids = pids
         self._began = self._sample()
 
     def _sample(self) -> tuple[float, dict[str, float]]:
         return time.monotonic(), {"machine": machine_busy_seconds(), "bench": time.process_time()} | {
-            name: cpu_seconds(pid) for name, pid in self.pids.items()}
+            name: cpu_seconds_of(pids) for name, pids in self.pids.items()}
 
     def restart(self) -> None:
         self._began = self._sample()

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -21,11 +21,28 @@ COMPONENTS = ("sandbox", "intake", "workers")  # start order: what others call c
 class Stack:
     sandbox_url: str
     intake_url: str
-    children: dict[str, subprocess.Popen[bytes]]
+    metrics_url: str  # the workers' Prometheus metrics
+    environment: dict[str, str]
+    folder: Path
+    health: dict[str, str]
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def pids(self) -> dict[str, int]:
         return {name: child.pid for name, child in self.children.items()}
+
+    def launch(self, name: str) -> None:
+        """Start one component (again), its output appended to <folder>/<name>.log; wait until it answers."""
+        with (self.folder / f"{name}.log").open("ab") as log:
+            self.children[name] = subprocess.Popen([sys.executable, "-m", name], env=self.environment,
+                                                   cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        wait_health(self.health[name], self.children[name])
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no shutdown hook, no goodbye to the engine, as when a machine loses power."""
+        child = self.children[name]
+        child.kill()
+        child.wait()
 
     def stop(self) -> None:
         for child in reversed(self.children.values()):
@@ -55,13 +72,14 @@ def start(engine: RunningEngine, folder: Path, extra_env: dict[str, str] | None 
     """The sandbox's agencies approve after their default delay; logs go to `folder`."""
     sandbox, smtp, intake, metrics = free_port(), free_port(), free_port(), free_port()
     sandbox_url, intake_url = f"http://127.0.0.1:{sandbox}", f"http://127.0.0.1:{intake}"
+    engine_urls = ",".join(engine.rest_urls)  # a cluster's every node: intake and workers move on when one dies
     env = os.environ | {
         "SANDBOX_HTTP_PORT": str(sandbox), "SANDBOX_SMTP_PORT": str(smtp), "SANDBOX_INTAKE_URL": intake_url,
         "SANDBOX_AGENCY_BEHAVIOUR": "approve", "SANDBOX_LOG_FORMAT": "json",
-        "INTAKE_PORT": str(intake), "INTAKE_ENGINE_REST_URL": engine.rest_urls[0],
+        "INTAKE_PORT": str(intake), "INTAKE_ENGINE_REST_URL": engine_urls,
         "INTAKE_ENGINE_PASSWORD": engine.settings.intake_password.get_secret_value(),
         "INTAKE_DATABASE_PATH": str(folder / "intake.sqlite"), "INTAKE_UPLOAD_DIR": str(folder / "uploads"),
-        "WORKERS_ENGINE_REST_URL": engine.rest_urls[0], "WORKERS_METRICS_PORT": str(metrics),
+        "WORKERS_ENGINE_REST_URL": engine_urls, "WORKERS_METRICS_PORT": str(metrics),
         "WORKERS_ENGINE_PASSWORD": engine.settings.workers_password.get_secret_value(),
         "WORKERS_LOG_FORMAT": "json", "WORKERS_SYSTEMS__SANDBOX_URL": sandbox_url,
         "WORKERS_SYSTEMS__SMTP_PORT": str(smtp), "WORKERS_SYSTEMS__INTAKE_URL": intake_url,
@@ -70,13 +88,10 @@ def start(engine: RunningEngine, folder: Path, extra_env: dict[str, str] | None 
     health = {"sandbox": f"{sandbox_url}/health", "intake": f"{intake_url}/health",
               "workers": f"http://127.0.0.1:{metrics}/health"}
     folder.mkdir(parents=True, exist_ok=True)
-    stack = Stack(sandbox_url, intake_url, {})
+    stack = Stack(sandbox_url, intake_url, f"http://127.0.0.1:{metrics}/metrics", env, folder, health)
     try:
         for name in COMPONENTS:
-            with (folder / f"{name}.log").open("ab") as log:
-                stack.children[name] = subprocess.Popen([sys.executable, "-m", name], env=env, cwd=PROJECT_ROOT,
-                                                        stdout=log, stderr=subprocess.STDOUT)
-            wait_health(health[name], stack.children[name])
+            stack.launch(name)
     except BaseException:
         stack.stop()
         raise

@@ -16,7 +16,7 @@ from bench import java_peer
 from bench.engines import RunningEngine
 from bench.figures import Figure, Report
 from bench.java_peer import JavaClientSettings
-from bench.machine import CpuMeter, memory_mib
+from bench.machine import CpuMeter, Pids, memory_mib_of
 from bench.model import PROCESS_KEY, TOPIC
 from bench.pacing import as_fast_as
 from bench.peers import Peer
@@ -111,9 +111,9 @@ async def no_open_tasks(admin: EngineClient) -> bool:
     return int(answer["count"]) == 0
 
 
-async def drain(engine_pid: int, client: str, peers: list[Peer], tasks: int, timeout_s: float) -> Drain:
+async def drain(engine_pids: Pids, client: str, peers: list[Peer], tasks: int, timeout_s: float) -> Drain:
     """All peers go; ask them (not the engine, whose CPU is measured) until they completed `tasks`; stop them."""
-    meter = CpuMeter({"engine": engine_pid})
+    meter = CpuMeter({"engine": engine_pids})
     began = time.time()
     await asyncio.gather(*(peer.go() for peer in peers))
     async def all_completed() -> bool:
@@ -135,24 +135,26 @@ async def drain(engine_pid: int, client: str, peers: list[Peer], tasks: int, tim
 
 
 def python_peers(engine: RunningEngine, settings: PythonRuntimeSettings, folder: Path) -> list[Peer]:
-    command = [sys.executable, "-m", "bench.python_peer", "--url", engine.rest_urls[0], *settings.arguments()]
+    """`settings.processes` peers at each node of the engine."""
     env = java_peer.environment(engine.settings) | settings.environment()
-    return [Peer(f"python-{i}", command, env, folder / f"python-peer-{i}.log", cwd=PROJECT_ROOT)
-            for i in range(settings.processes)]
+    return [Peer(f"python-{n}-{i}", [sys.executable, "-m", "bench.python_peer", "--url", url, *settings.arguments()],
+                 env, folder / f"python-peer-{n}-{i}.log", cwd=PROJECT_ROOT)
+            for n, url in enumerate(engine.rest_urls, 1) for i in range(settings.processes)]
 
 
 def java_peers(engine: RunningEngine, settings: JavaClientSettings, folder: Path) -> list[Peer]:
+    """One Java client at each node of the engine."""
     java = find_java()
     built = java_peer.ensure_built(java)
-    command = java_peer.command(java, built, engine.rest_urls[0], TOPIC, settings)
-    return [Peer("java", command, java_peer.environment(engine.settings), folder / "java-peer.log",
-                 cwd=PROJECT_ROOT)]
+    return [Peer(f"java-{n}", java_peer.command(java, built, url, TOPIC, settings),
+                 java_peer.environment(engine.settings), folder / f"java-peer-{n}.log", cwd=PROJECT_ROOT)
+            for n, url in enumerate(engine.rest_urls, 1)]
 
 
 async def run(engine: RunningEngine, plan: ThroughputPlan, folder: Path, report: Report | None = None
               ) -> ThroughputResult:
     result = ThroughputResult()
-    engine_pid = engine.pids[0]
+    engine_pids = engine.pids
     peers = {PYTHON: python_peers(engine, plan.python, folder), JAVA: java_peers(engine, plan.java, folder)}
     for group in peers.values():
         for peer in group:
@@ -163,13 +165,13 @@ async def run(engine: RunningEngine, plan: ThroughputPlan, folder: Path, report:
             if plan.warmup_tasks:
                 for client, group in peers.items():
                     await start_instances(admin, plan.warmup_tasks, plan.start_in_flight)
-                    await drain(engine_pid, client, group, plan.warmup_tasks, timeout_s)
+                    await drain(engine_pids, client, group, plan.warmup_tasks, timeout_s)
             for round_number in range(plan.rounds):
                 order = [PYTHON, JAVA] if round_number % 2 == 0 else [JAVA, PYTHON]
                 for client in order:
                     for attempt in range(1, plan.attempts + 1):
                         result.starts_per_s.append(await start_instances(admin, plan.tasks, plan.start_in_flight))
-                        done = await drain(engine_pid, client, peers[client], plan.tasks, timeout_s)
+                        done = await drain(engine_pids, client, peers[client], plan.tasks, timeout_s)
                         if plan.quiet_cores is None or done.others_cores <= plan.quiet_cores:
                             break
                         print(f"    round {round_number + 1}: {client}: other programs used {done.others_cores:.2f} "
@@ -184,8 +186,8 @@ async def run(engine: RunningEngine, plan: ThroughputPlan, folder: Path, report:
         for group in peers.values():
             for peer in group:
                 await peer.close()
-    result.engine_rss_mib = memory_mib(engine_pid)
-    result.engine_peak_rss_mib = memory_mib(engine_pid, "VmHWM")
+    result.engine_rss_mib = memory_mib_of(engine_pids)
+    result.engine_peak_rss_mib = memory_mib_of(engine_pids, "VmHWM")
     if report is not None:
         add_figures(report, engine.mode, plan, result)
     return result

@@ -1,10 +1,16 @@
-"""python -m bench.tune [--quick] [--only NAME,...]: the tuning experiments, each measured against the same
-reference in the same run. Nothing here changes the product: runtime settings are the runtime's own, and an
-engine variant is the shipped engine started with other JVM options or Spring properties (bench/engines.py).
+"""python -m bench.tune [--quick] [--group runtime|engine] [--only "NAME;NAME"] [--python NAME] [--e2e-rate 15]
 
-- runtime: on one engine as shipped, our runtime with other settings, each drained alternately with the Java
-  client (its rate in the same minutes is the yardstick, so load from other programs cancels out of the ratio);
-- engine: a fresh engine per variant: both clients' throughput, engine CPU per task and memory, latency at 50/s.
+The tuning experiments, each against a yardstick measured in the same minutes. Nothing here changes the product:
+a runtime variant is our runtime with other settings (or, marked "proposed", a change measured in
+bench/python_peer.py's ProposedRuntime before anyone makes it); an engine variant is the shipped engine started
+with other JVM options or Spring properties, or (marked "proposed") a copy of engine/app with a change
+(bench/patched_engine.py).
+
+- runtime: one engine as shipped; each variant drained alternately with the Java client, whose rate in the same
+  minutes is the yardstick (load from other programs and the growing history cancel out of the ratio);
+- engine: a fresh engine per variant: both clients' throughput, engine CPU per task and memory, latency at
+  50 starts/s, and one end-to-end step through intake (engine CPU per request).
+Drains during which other programs used more than 0.15 cores are measured again (up to 3 times).
 """
 
 import argparse
@@ -32,12 +38,18 @@ RUNTIME_VARIANTS: dict[str, PythonRuntimeSettings] = {
     "as shipped (32/32)": SHIPPED,
     "log level WARNING": replace(SHIPPED, log_level="WARNING"),
     "2 processes": replace(SHIPPED, processes=2),
+    "8 concurrent, 8 per fetch": replace(SHIPPED, max_concurrent_tasks=8, max_tasks_per_fetch=8),
+    "16 concurrent, 16 per fetch": replace(SHIPPED, max_concurrent_tasks=16, max_tasks_per_fetch=16),
     "64 concurrent, 64 per fetch": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64),
     "64/64, 16 connections": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64, connections=16),
     "64/64, sniffio": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64, sniffio=True),
     "64/64, 16 connections, sniffio": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64,
                                               connections=16, sniffio=True),
     "64/64, 2 fetch loops (proposed)": replace(SHIPPED, max_concurrent_tasks=64, max_tasks_per_fetch=64, pollers=2),
+    "2 processes x 64/64, sniffio": replace(SHIPPED, processes=2, max_concurrent_tasks=64, max_tasks_per_fetch=64,
+                                            sniffio=True),
+    "128/64, 2 fetch loops, fetch at 48 free, sniffio (proposed)": replace(
+        SHIPPED, max_concurrent_tasks=128, max_tasks_per_fetch=64, pollers=2, refill_at=48, sniffio=True),
     "128/64, fetch at 64 free, 16 connections, sniffio (proposed)": replace(
         SHIPPED, max_concurrent_tasks=128, max_tasks_per_fetch=64, refill_at=64, connections=16, sniffio=True),
 }
@@ -52,6 +64,9 @@ ENGINE_VARIANTS: dict[str, Variant] = {
     "authentication cache (proposed)": Variant("authentication cache", application=auth_cache_jar),
     "C2 JIT + authentication cache (proposed)": Variant("C2 JIT + authentication cache", application=auth_cache_jar,
                                                         jvm_options=("-XX:TieredStopAtLevel=4",)),
+    "C2 JIT + history audit + authentication cache (proposed)": Variant(
+        "C2 JIT + history audit + authentication cache", application=auth_cache_jar,
+        jvm_options=("-XX:TieredStopAtLevel=4",), environment={"OPERATON_BPM_HISTORYLEVEL": "audit"}),
     "C2 JIT + ParallelGC": Variant("C2 JIT + ParallelGC",
                                    jvm_options=("-XX:TieredStopAtLevel=4", "-XX:+UseParallelGC")),
 }

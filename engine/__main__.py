@@ -5,7 +5,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from engine import backup, launcher, process, stack
+from engine import backup, cluster, launcher, process, stack
 from engine.errors import EngineError
 from engine.logging import configure_cli_logging
 from engine.settings import EngineSettings
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(command: str, settings: EngineSettings, deploy: bool) -> int:
+    if settings.clustered and command in CLUSTER_COMMANDS:
+        return cluster_command(command, settings, deploy)
     if command == "run":
         return stack.run(settings)
     if command == "prepare":
@@ -61,11 +63,42 @@ def run(command: str, settings: EngineSettings, deploy: bool) -> int:
         launcher.reset(settings)
         print(f"engine: stopped and removed {settings.run_dir}")
     elif command == "setup":  # an engine started elsewhere (compose): users, access, models
-        staff = asyncio.run(launcher.setup(settings))
+        staff = asyncio.run(launcher.set_up(settings))
         print(f"engine: staff groups and service accounts ready ({', '.join(staff)}); models deployed")
     elif command == "deploy":
         for line in asyncio.run(launcher.deploy_resources(settings)):
             print(f"engine: deployed {line}")
+    return 0
+
+
+CLUSTER_COMMANDS = ("up", "down", "status", "logs", "reset")
+
+
+def cluster_command(command: str, settings: EngineSettings, deploy: bool) -> int:
+    if command == "up":
+        results = asyncio.run(cluster.up(settings, deploy=deploy))
+        nodes = cluster.nodes(settings)
+        for node, result in zip(nodes, results, strict=True):
+            state = f"started (pid {result.pid}) in {result.seconds:.1f}s" if result.started else "already running"
+            print(f"engine {node.run_dir.name}: {state}; REST {node.rest_url}, Tasklist {node.tasklist_url}, "
+                  f"Cockpit {node.cockpit_url}")
+        urls = ",".join(node.rest_url for node in nodes)
+        print(f"engine: {len(nodes)} node(s) on {nodes[0].datasource_url}; workers and intake take every node: "
+              f"WORKERS_ENGINE_REST_URL={urls} INTAKE_ENGINE_REST_URL={urls}")
+    elif command == "down":
+        stopped = cluster.down(settings)
+        print(f"engine: stopped {', '.join(stopped)}" if stopped else "engine: nothing started by us is running")
+    elif command == "status":
+        ready = {node.run_dir.name: asyncio.run(launcher.is_ready(node)) for node in cluster.nodes(settings)}
+        for name, up in ready.items():
+            print(f"engine {name}: {'ready' if up else 'not ready'}")
+        return 0 if all(ready.values()) else 3
+    elif command == "logs":
+        for node in cluster.started_nodes(settings):
+            print(f"== {node.run_dir.name}\n{process.tail(node.log_path, lines=100)}")
+    elif command == "reset":
+        cluster.reset(settings)
+        print(f"engine: stopped and removed the nodes under {settings.run_dir} and {settings.postgres_dir}")
     return 0
 
 

@@ -57,7 +57,9 @@ async def is_ready(settings: EngineSettings) -> bool:
         return False
 
 
-async def up(settings: EngineSettings, deploy: bool = True) -> UpResult:
+async def up(settings: EngineSettings, deploy: bool = True, setup: bool = True) -> UpResult:
+    """Start the engine unless it answers; then (`setup`) users, access and models. A second node of a cluster
+    skips setup: the first did it in the shared database."""
     began = time.monotonic()
     if await is_ready(settings):
         log.info("engine.already_running", url=settings.url)
@@ -68,14 +70,14 @@ async def up(settings: EngineSettings, deploy: bool = True) -> UpResult:
     log.info("engine.starting", pid=pid, java=str(ready.java.path), log=str(settings.log_path))
     try:
         await wait_ready(settings, pid)
-        staff = await setup(settings, deploy)
+        staff = await set_up(settings, deploy) if setup else []
     except BaseException:
         down(settings)  # leave nothing half-started behind
         raise
     return UpResult(True, pid, time.monotonic() - began, tuple(staff))
 
 
-async def setup(settings: EngineSettings, deploy: bool = True) -> list[str]:
+async def set_up(settings: EngineSettings, deploy: bool = True) -> list[str]:
     """Users, groups, filters and authorizations, then the models: on every start (all idempotent)."""
     async with admin_client(settings) as engine:
         staff = await ensure_access(engine, settings)

@@ -4,7 +4,7 @@ constructed directly in tests."""
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from local_stack import (
@@ -21,6 +21,10 @@ from local_stack import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# WRITE_DELAY=0: each commit is written to the file before the engine answers. H2's default (500 ms) lost the
+# last committed instances when the engine was killed (tests/faults/test_engine_crash.py).
+H2_OPTIONS = ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
 
 
 class EngineSettings(ComponentSettings):
@@ -45,6 +49,12 @@ class EngineSettings(ComponentSettings):
     intake_password: SecretStr = INTAKE_ACCOUNT.password
     reports_password: SecretStr = REPORTS_ACCOUNT.password
     start_timeout_s: float = 180.0
+    # cluster mode: ENGINE_DATABASE=postgres ENGINE_NODES=2 starts a local PostgreSQL (unless datasource_url
+    # names one) and that many nodes on it, on port, port + 1, …, each with its run folder <run_dir>/node-<n>
+    database: Literal["h2", "postgres"] = "h2"
+    nodes: int = Field(default=1, ge=1, le=8)
+    postgres_port: int = 15432
+    postgres_dir: Path = PROJECT_ROOT / ".cache" / "postgres"
     resource_dirs: tuple[Path, ...] = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
     catalog_dir: Path = PROJECT_ROOT / "catalog"
 
@@ -55,7 +65,14 @@ class EngineSettings(ComponentSettings):
                 if is_placeholder(getattr(self, name).get_secret_value())]
         if self.environment != "development" and weak:
             raise ValueError(f"default or empty password outside development: set ENGINE_{weak[0].upper()}")
+        if self.nodes > 1 and self.database == "h2" and not self.datasource_url:
+            raise ValueError("several engine nodes share one database: set ENGINE_DATABASE=postgres")
         return self
+
+    @property
+    def clustered(self) -> bool:
+        """Nodes under <run_dir>/node-<n> on a shared database, rather than one engine on H2 in run_dir."""
+        return self.database == "postgres" or self.nodes > 1
 
     @property
     def service_accounts(self) -> tuple[Account, ...]:
@@ -85,7 +102,7 @@ class EngineSettings(ComponentSettings):
 
     @property
     def jdbc_url(self) -> str:
-        return self.datasource_url or f"jdbc:h2:file:{self.run_dir / 'h2' / 'engine'};DB_CLOSE_ON_EXIT=FALSE"
+        return self.datasource_url or f"jdbc:h2:file:{self.run_dir / 'h2' / 'engine'}{H2_OPTIONS}"
 
     @property
     def pid_path(self) -> Path:

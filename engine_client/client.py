@@ -12,10 +12,12 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+import structlog
 
 from engine_client.variables import to_engine
 
 Json = dict[str, Any]
+log = structlog.get_logger(__name__)
 
 
 class EngineError(Exception):
@@ -30,11 +32,22 @@ class MessageNotCorrelated(EngineError):
 
 class EngineClient:
     def __init__(self, rest_url: str, user: str, password: str, timeout_s: float = 15.0) -> None:
-        """`rest_url` ends in /engine-rest, e.g. http://127.0.0.1:8080/engine-rest."""
-        self.rest_url = rest_url.rstrip("/")
+        """`rest_url` ends in /engine-rest, e.g. http://127.0.0.1:8080/engine-rest. Several, separated by commas,
+        are the nodes of one cluster: a call that cannot reach the current node is made on the next, which then
+        stays current (a call the lost node may have done is refused or found done by the next: every caller's
+        side of it is idempotent)."""
+        self.rest_urls = tuple(url.strip().rstrip("/") for url in rest_url.split(",") if url.strip())
+        if not self.rest_urls:
+            raise ValueError("no engine REST URL given")
+        self._current = 0
         self.user = user
-        self._http = httpx.AsyncClient(base_url=self.rest_url, auth=(user, password), timeout=timeout_s,
+        self._http = httpx.AsyncClient(auth=(user, password), timeout=timeout_s,
                                        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+
+    @property
+    def rest_url(self) -> str:
+        """The node calls go to now."""
+        return self.rest_urls[self._current]
 
     async def __aenter__(self) -> Self:
         return self
@@ -49,10 +62,24 @@ class EngineClient:
     async def request(self, method: str, path: str, *, timeout_s: float | None = None, **kwargs: Any) -> Any:
         if timeout_s is not None:
             kwargs["timeout"] = timeout_s
-        response = await self._http.request(method, path, **kwargs)
+        response = await self._send(method, path, **kwargs)
         if response.status_code >= 400:
             raise error_of(method, path, response)
         return response.json() if response.content else None
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        for tried in range(1, len(self.rest_urls) + 1):
+            node = self._current
+            try:
+                return await self._http.request(method, self.rest_urls[node] + path, **kwargs)
+            except httpx.TransportError as error:
+                if tried == len(self.rest_urls):
+                    raise
+                if self._current == node:  # not moved on already by a call failing beside this one
+                    self._current = (node + 1) % len(self.rest_urls)
+                log.warning("engine.node_unreachable", node=self.rest_urls[node], next=self.rest_url,
+                            error=type(error).__name__)
+        raise AssertionError("unreachable")
 
     # deployments, definitions, instances
     async def deploy(self, files: Sequence[Path], name: str = "esra") -> Json:

@@ -45,7 +45,8 @@ def control_router(state: SandboxState) -> APIRouter:
     @router.get("/{system}/received")
     async def received(system: str) -> dict[str, Any]:
         name = system_of(system)
-        answer: dict[str, Any] = {"system": name, "received": state.journal.received[name]}
+        answer: dict[str, Any] = {"system": name, "received": state.journal.received[name],
+                                  "repeated": state.journal.repeated[name]}
         if name == "agencies":
             answer["callbacks"] = state.journal.callbacks
         return answer
@@ -58,6 +59,14 @@ def control_router(state: SandboxState) -> APIRouter:
     @router.get("/faults")
     async def faults() -> dict[str, Any]:
         return {system: fault.model_dump(by_alias=True) for system, fault in state.faults.current.items()}
+
+    @router.get("/faults/applied")
+    async def faults_applied() -> dict[str, Any]:
+        """How many calls each fault answered: {"xyp": {"error": 51}}."""
+        applied: dict[str, dict[str, int]] = {}
+        for (system, outcome), count in state.faults.applied.items():
+            applied.setdefault(system, {})[outcome] = count
+        return applied
 
     @router.put("/faults/{system}")
     async def set_fault(system: str, fault: Fault) -> dict[str, Any]:

@@ -58,6 +58,8 @@ class AgencyDesk:
     def receive(self, agency: str, key: str, kind: str, case_number: str, stage: int, body: dict[str, Any]) -> Answer:
         """A forwarded case or additional information, once per Idempotency-Key; the agency then answers."""
         if (agency, key) in self._answers:
+            self._journal.repeat("agencies", kind=kind, agencyId=agency, idempotencyKey=key, caseNumber=case_number,
+                                 stage=stage)
             return Answer(self._answers[(agency, key)], new=False)
         case_id = self._case_ids.setdefault((agency, case_number), f"{agency}-{len(self._case_ids) + 1:06d}")
         answer = {"accepted": True, "agencyCaseId": case_id}
@@ -77,6 +79,8 @@ class AgencyDesk:
     def remind(self, agency: str, key: str, case_number: str, body: dict[str, Any]) -> Answer:
         """A reminder about a case the agency holds: recorded once per Idempotency-Key, decides nothing."""
         if (agency, key) in self._answers:
+            self._journal.repeat("agencies", kind="reminder", agencyId=agency, idempotencyKey=key,
+                                 caseNumber=case_number)
             return Answer(self._answers[(agency, key)], new=False)
         answer = {"accepted": True, "agencyCaseId": self._case_ids[(agency, case_number)]}
         self._answers[(agency, key)] = answer

@@ -14,6 +14,9 @@ def now() -> str:
 class Journal:
     def __init__(self) -> None:
         self.received: dict[System, list[dict[str, Any]]] = {system: [] for system in SYSTEMS}
+        # Calls a system dropped as repeats of one already received (same message id or Idempotency-Key): the
+        # retries a crash or a lost answer caused, which the citizen or agency never saw twice.
+        self.repeated: dict[System, list[dict[str, Any]]] = {system: [] for system in SYSTEMS}
         # Decisions the agencies sent to intake, each with its attempts and outcome (updated in place).
         self.callbacks: list[dict[str, Any]] = []
 
@@ -22,7 +25,10 @@ class Journal:
         self.received[system].append(stamped)
         return stamped
 
+    def repeat(self, system: System, **entry: Any) -> None:
+        self.repeated[system].append({"at": now(), **entry})
+
     def clear(self) -> None:
-        for entries in self.received.values():
+        for entries in (*self.received.values(), *self.repeated.values()):
             entries.clear()
         self.callbacks.clear()

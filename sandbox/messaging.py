@@ -37,6 +37,7 @@ def messaging_router(state: SandboxState) -> APIRouter:
     async def send_sms(sms: Sms) -> dict[str, Any]:
         if sms.message_id in state.seen["sms"]:
             log.info("sms.duplicate", message_id=sms.message_id)
+            state.journal.repeat("sms", messageId=sms.message_id)
             return {"accepted": True, "duplicate": True}
         state.seen["sms"].add(sms.message_id)
         encoding, segments = split_parts(sms.text)
@@ -49,6 +50,7 @@ def messaging_router(state: SandboxState) -> APIRouter:
     async def send_inbox(message: InboxMessage) -> dict[str, Any]:
         if message.message_id in state.seen["inbox"]:
             log.info("inbox.duplicate", message_id=message.message_id)
+            state.journal.repeat("inbox", messageId=message.message_id)
             return {"accepted": True, "duplicate": True}
         state.seen["inbox"].add(message.message_id)
         state.journal.record("inbox", messageId=message.message_id, regnum=message.regnum, title=message.title,

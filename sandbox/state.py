@@ -39,6 +39,6 @@ class SandboxState:
             if outcome == "down":
                 raise Refusal(503, f"{system} is down (sandbox fault)")
             if outcome == "error":
-                rate = self.faults.current[system].error_rate
-                raise Refusal(500, f"{system} failed (sandbox fault, error rate {rate})")
+                fault = self.faults.current[system]
+                raise Refusal(fault.error_status, f"{system} failed (sandbox fault, error rate {fault.error_rate})")
         return check

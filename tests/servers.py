@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,14 @@ from fastapi import FastAPI
 from intake.app import create_app
 from intake.outbox import OutboxPolicy
 from intake.settings import IntakeSettings
+
+
+def reachable_temp_folder() -> Path:
+    """A temporary folder other accounts may pass through: PostgreSQL's server runs as its own account when we
+    are root, and pytest's temporary folders are closed to it. The caller removes it."""
+    folder = Path(tempfile.mkdtemp(prefix="esra-pg-"))
+    folder.chmod(0o755)
+    return folder
 
 
 def free_port() -> int:

@@ -12,16 +12,15 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
+from bench import stack
+from bench.engines import RunningEngine
 from engine import launcher, process
-from engine.settings import PROJECT_ROOT, EngineSettings
+from engine.settings import EngineSettings
 from engine.version import operaton_version
 
 
@@ -30,46 +29,6 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_health(url: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(url)
-
-
-def start_components(settings: EngineSettings, folder: Path) -> dict[str, subprocess.Popen[bytes]]:
-    """Sandbox, intake and workers on ports of their own, pointed at this engine."""
-    sandbox, smtp, intake, metrics = free_port(), free_port(), free_port(), free_port()
-    env = os.environ | {
-        "SANDBOX_HTTP_PORT": str(sandbox), "SANDBOX_SMTP_PORT": str(smtp),
-        "SANDBOX_INTAKE_URL": f"http://127.0.0.1:{intake}",
-        "INTAKE_PORT": str(intake), "INTAKE_ENGINE_REST_URL": settings.rest_url,
-        "INTAKE_DATABASE_PATH": str(folder / "intake.sqlite"), "INTAKE_UPLOAD_DIR": str(folder / "uploads"),
-        "WORKERS_ENGINE_REST_URL": settings.rest_url, "WORKERS_METRICS_PORT": str(metrics),
-        "WORKERS_SYSTEMS__INTAKE_URL": f"http://127.0.0.1:{intake}",
-        "WORKERS_SYSTEMS__OUTBOX_PATH": str(folder / "outbox.sqlite"),
-    }
-    children = {}
-    for name, health in (("sandbox", sandbox), ("intake", intake), ("workers", metrics)):
-        children[name] = subprocess.Popen([sys.executable, "-m", name], env=env, cwd=PROJECT_ROOT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_health(f"http://127.0.0.1:{health}/health")
-    return children
 
 
 def measure(cold: bool, port: int) -> list[tuple[str, str]]:
@@ -94,17 +53,16 @@ def measure(cold: bool, port: int) -> list[tuple[str, str]]:
         rows.append(("warm engine start to readiness, setup and deploy (existing database)",
                      f"{result.seconds:.1f} s"))
         assert result.pid is not None
-        children = start_components(settings, folder)
+        engine = RunningEngine("H2, 1 node", settings, (settings.rest_url,), (result.pid,))
+        running = stack.start(engine, folder / "stack")
         try:
             time.sleep(10)
-            memory = {"engine": rss_mib(result.pid)} | {name: rss_mib(child.pid) for name, child in children.items()}
+            memory = {"engine": rss_mib(result.pid)} | {name: rss_mib(pid) for name, pid in running.pids.items()}
             for name, mib in memory.items():
                 rows.append((f"resident memory: {name}", f"{mib:.0f} MiB"))
             rows.append(("resident memory: whole stack", f"{sum(memory.values()):.0f} MiB"))
         finally:
-            for child in children.values():
-                child.terminate()
-                child.wait(timeout=30)
+            running.stop()
             process.stop(settings)
     return rows
 

@@ -15,6 +15,8 @@ HANDLER_SECONDS = Histogram(
     "worker_handler_duration_seconds", "Handler duration", ["topic"], registry=REGISTRY,
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+CALL_RETRIES = Counter("worker_call_retries", "Calls to an external system tried again within a task (safe reads)",
+                       ["system"], registry=REGISTRY)
 ENGINE_UP = Gauge("worker_engine_reachable", "1 when the last fetch-and-lock reached the engine", registry=REGISTRY)
 SMS_SEGMENTS = Counter("worker_sms_segments", "SMS parts sent (billed)", ["encoding"], registry=REGISTRY)
 NOTIFICATIONS = Counter("worker_notifications", "Citizen notifications sent", ["status", "channel"], registry=REGISTRY)

@@ -30,6 +30,17 @@ def test_the_engine_keeps_its_data_in_postgresql() -> None:
     assert engine["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_two_engine_nodes_share_the_database_and_intake_and_workers_know_both() -> None:
+    services = COMPOSE["services"]
+    nodes = [name for name, service in services.items() if service.get("build") == "./engine/app"]
+    assert nodes == ["engine", "engine-2"]
+    assert len({services[n]["environment"]["ENGINE_DATASOURCE_URL"] for n in nodes}) == 1
+    assert services["engine-2"]["depends_on"]["engine"]["condition"] == "service_healthy", "node 1 makes the schema"
+    urls = [f"http://{node}:8080/engine-rest" for node in nodes]
+    assert services["workers"]["environment"]["WORKERS_ENGINE_REST_URL"].split(",") == urls
+    assert services["intake"]["environment"]["INTAKE_ENGINE_REST_URL"].split(",") == urls
+
+
 def test_every_runnable_component_has_a_service_with_a_health_check() -> None:
     runnable = present_components()
     assert set(runnable) == {"sandbox", "intake", "workers"}

@@ -7,12 +7,10 @@ import asyncio
 import contextlib
 import json
 import os
-import pwd
 import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,14 +18,15 @@ from pathlib import Path
 import pytest
 
 from engine import launcher
+from engine.errors import EngineError
+from engine.postgres import USER, LocalPostgres, server_programs
 from engine.settings import PROJECT_ROOT, EngineSettings
 from engine_client import EngineClient
 from tests.history import History
-from tests.servers import free_port
+from tests.servers import free_port, reachable_temp_folder
 
 pytestmark = pytest.mark.engine
 RESOURCES = (PROJECT_ROOT / "tests" / "resources",)  # AccessCheckProcess: one user task
-PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3].zfill(4))
 
 
 def mode(path: Path) -> int:
@@ -108,46 +107,29 @@ async def test_an_h2_backup_taken_while_running_brings_a_waiting_instance_back_a
 
 
 @contextlib.contextmanager
-def private_postgresql() -> Iterator[tuple[int, str]]:
-    """A PostgreSQL server of this test's own: (port, password) of user `esra`, database `engine`. Its
-    programs refuse root, so as root the folder and the server belong to the `postgres` account."""
-    if not PG_BIN:
-        pytest.skip("PostgreSQL's server programs are not installed (apt-get install postgresql)")
-    bin_dir, port, password = PG_BIN[-1].parent, free_port(), "backup-test-password"
-    as_server: list[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="esra-pg-"))
-    if os.geteuid() == 0:
-        as_server = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(folder, user=pwd.getpwnam("postgres").pw_uid)
-    (folder / "password").write_text(password)
-    shutil.chown(folder / "password", user=folder.owner())
-    data = folder / "data"
-
-    def server(*arguments: str) -> None:
-        subprocess.run([*as_server, *arguments], check=True, capture_output=True, timeout=60)
-
+def private_postgresql() -> Iterator[LocalPostgres]:
+    """The launcher's own PostgreSQL (engine/postgres.py) in a temporary folder, on a free port."""
     try:
-        server(str(bin_dir / "initdb"), "-D", str(data), "-U", "esra", f"--pwfile={folder / 'password'}",
-               "-A", "scram-sha-256")
-        server(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "start", "-o",
-               f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off")
-        try:
-            subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "esra", "engine"],
-                           env={**os.environ, "PGPASSWORD": password}, check=True, capture_output=True, timeout=30)
-            yield port, password
-        finally:
-            server(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        server_programs()
+    except EngineError as missing:
+        pytest.skip(str(missing))
+    folder = reachable_temp_folder()
+    server = LocalPostgres(folder / "postgres", free_port())
+    try:
+        server.start()
+        yield server
     finally:
+        server.remove()
         shutil.rmtree(folder, ignore_errors=True)
 
 
 async def test_a_postgresql_backup_restored_over_the_running_engine_brings_a_waiting_instance_back(
     tmp_path: Path
 ) -> None:
-    with private_postgresql() as (port, password):
+    with private_postgresql() as server:
         settings = EngineSettings(run_dir=tmp_path / "engine", port=free_port(), resource_dirs=RESOURCES,
-                                  datasource_url=f"jdbc:postgresql://127.0.0.1:{port}/engine",
-                                  datasource_user="esra", datasource_password=password)
+                                  datasource_url=server.jdbc_url, datasource_user=USER,
+                                  datasource_password=server.password)
         backup = tmp_path / "engine.dump"
         async with own_engine(settings) as (api, history):
             instance, task = await waiting_review(api, history)

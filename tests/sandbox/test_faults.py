@@ -68,10 +68,18 @@ async def test_error_rate_is_seeded_and_partial(client: httpx.AsyncClient) -> No
     assert set(statuses) == {200, 500}
 
 
+async def test_an_error_answers_the_status_asked_for_and_each_is_counted(client: httpx.AsyncClient) -> None:
+    await client.put("/control/faults/sms", json={"errorRate": 1.0, "errorStatus": 503})
+    assert [(await call(client, "sms")).status_code for _ in range(3)] == [503, 503, 503]
+    assert (await client.get("/control/faults/applied")).json() == {"sms": {"error": 3}}
+
+
 async def test_faults_are_listed_and_bad_values_refused(client: httpx.AsyncClient) -> None:
     await client.put("/control/faults/xyp", json={"slowSeconds": 1.5})
-    assert (await client.get("/control/faults")).json()["xyp"] == {"down": False, "slowSeconds": 1.5, "errorRate": 0.0}
+    assert (await client.get("/control/faults")).json()["xyp"] == {
+        "down": False, "slowSeconds": 1.5, "errorRate": 0.0, "errorStatus": 500}
     assert (await client.put("/control/faults/xyp", json={"errorRate": 2})).status_code == 422
+    assert (await client.put("/control/faults/xyp", json={"errorStatus": 404})).status_code == 422
     assert (await client.put("/control/faults/ldap", json={"down": True})).status_code == 404
 
 
