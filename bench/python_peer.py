@@ -34,8 +34,8 @@ SNIFFIO_DIR = PROJECT_ROOT / ".cache" / "bench" / "sniffio"
 class PythonRuntimeSettings:
     """The runtime's own settings (WORKERS_* in production) and two the benchmark tries beside them."""
 
-    max_concurrent_tasks: int = 32
-    max_tasks_per_fetch: int = 32
+    max_concurrent_tasks: int = WorkerSettings.model_fields["max_concurrent_tasks"].default
+    max_tasks_per_fetch: int = WorkerSettings.model_fields["max_tasks_per_fetch"].default
     long_poll_ms: int = 10_000
     log_level: str = "INFO"
     processes: int = 1  # runtimes side by side, each its own process (replicas)

@@ -85,6 +85,10 @@ def cluster_command(command: str, settings: EngineSettings, deploy: bool) -> int
         urls = ",".join(node.rest_url for node in nodes)
         print(f"engine: {len(nodes)} node(s) on {nodes[0].datasource_url}; workers and intake take every node: "
               f"WORKERS_ENGINE_REST_URL={urls} INTAKE_ENGINE_REST_URL={urls}")
+        server = cluster.local_postgres(settings)
+        if server is not None:
+            print(f"engine: intake replicas share their state in INTAKE_DATABASE_URL="
+                  f"{server.uri(password=f'<{server.password_file}>')}")
     elif command == "down":
         stopped = cluster.down(settings)
         print(f"engine: stopped {', '.join(stopped)}" if stopped else "engine: nothing started by us is running")

@@ -14,7 +14,7 @@ from pathlib import Path
 from engine.errors import EngineError
 from observability.private_files import FILE_MODE
 
-DATABASE, USER = "engine", "esra"
+DATABASE, INTAKE_DATABASE, USER = "engine", "intake", "esra"  # the engine's tables, intake's (its replicas')
 SERVER_ACCOUNT = "postgres"
 
 
@@ -44,6 +44,11 @@ class LocalPostgres:
     @property
     def jdbc_url(self) -> str:
         return f"jdbc:postgresql://{self.host}:{self.port}/{DATABASE}"
+
+    def uri(self, database: str = INTAKE_DATABASE, password: str | None = None) -> str:
+        """libpq's form with the password (or what stands for it): intake's INTAKE_DATABASE_URL."""
+        secret = self.password if password is None else password
+        return f"postgresql://{USER}:{secret}@{self.host}:{self.port}/{database}"
 
     @property
     def password(self) -> str:
@@ -98,12 +103,12 @@ class LocalPostgres:
         env = {**os.environ, "PGPASSWORD": self.password}
         address = ["-h", self.host, "-p", str(self.port), "-U", USER]
         listed = subprocess.run([str(bin_dir / "psql"), *address, "-d", "postgres", "-tAc",
-                                 f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                                env=env, capture_output=True, text=True, timeout=30)
+                                 "SELECT datname FROM pg_database"], env=env, capture_output=True, text=True,
+                                timeout=30)
         if listed.returncode != 0:
             raise EngineError(f"PostgreSQL on port {self.port} refused us: {listed.stderr.strip()[:300]}")
-        if listed.stdout.strip() != "1":
-            subprocess.run([str(bin_dir / "createdb"), *address, DATABASE], env=env, check=True,
+        for database in {DATABASE, INTAKE_DATABASE} - set(listed.stdout.split()):
+            subprocess.run([str(bin_dir / "createdb"), *address, database], env=env, check=True,
                            capture_output=True, timeout=30)
 
     def _server(self, program: Path, *arguments: str) -> None:

@@ -28,6 +28,7 @@ from engine_client import EngineClient, VariableTooLong, to_engine
 from intake import messages
 from intake.body_limits import BodyLimits, BodyRule
 from intake.complaints import complaints_router
+from intake.database import Database
 from intake.delivery import Engine, EngineDelivery
 from intake.errors import conflict, refuse, validation_refused
 from intake.idempotency import IdempotencyKeys, fingerprint
@@ -66,10 +67,12 @@ def service_centres(catalog_dir: Path) -> frozenset[str]:
 
 def create_app(settings: IntakeSettings, engine: Engine | None = None) -> FastAPI:
     """The app with its stores; `engine` replaces the REST client built from the settings (tests)."""
-    registry = Registry(settings.database_path)
+    url = settings.database_url.get_secret_value()
+    database = Database.postgresql(url) if url else Database.sqlite(settings.database_path)
+    registry = Registry(database)
     metrics = IntakeMetrics()
-    outbox = Outbox(settings.database_path, settings.outbox, metrics)
-    keys = IdempotencyKeys(settings.database_path)
+    outbox = Outbox(database, settings.outbox, metrics)
+    keys = IdempotencyKeys(database)
     catalog = load_catalog(settings.catalog_dir)
     centres = service_centres(settings.catalog_dir)
     callers = {c.key.get_secret_value(): c for c in settings.callers}
@@ -93,9 +96,7 @@ def create_app(settings: IntakeSettings, engine: Engine | None = None) -> FastAP
             log.info("intake stopped", pending_messages=outbox.count(Status.PENDING))
             if client is not None:
                 await client.close()
-            outbox.close()
-            keys.close()
-            registry.close()
+            database.close()
 
     app = FastAPI(title="ESRA intake API", version="1", lifespan=lifespan,
                   exception_handlers={RequestValidationError: validation_refused})

@@ -10,8 +10,6 @@ stored, numbered or sent. A key the outbox holds from before this table existed 
 
 import hashlib
 import json
-import sqlite3
-import threading
 from collections.abc import Awaitable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from intake.database import Database
 from intake.outbox import Accepted, NewMessage
 
 
@@ -31,26 +30,22 @@ def fingerprint(message_name: str, body: BaseModel | Mapping[str, Any]) -> str:
 
 
 class IdempotencyKeys:
-    """The `idempotency_keys` table in intake's database (its own connection, guarded by a lock)."""
+    """The `idempotency_keys` table in intake's database."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("CREATE TABLE IF NOT EXISTS idempotency_keys ("
-                             "key TEXT PRIMARY KEY, body_sha256 TEXT NOT NULL, created_at TEXT NOT NULL)")
+    def __init__(self, database: Database | Path) -> None:
+        self._db = Database.of(database)
+        self._db.create("CREATE TABLE IF NOT EXISTS idempotency_keys ("
+                        "key TEXT PRIMARY KEY, body_sha256 TEXT NOT NULL, created_at TEXT NOT NULL)")
 
     def claim(self, key: str, body_sha256: str) -> bool:
         """True when the key is new (now bound to this body) or was bound to this same body; False for another."""
-        with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO idempotency_keys VALUES (?, ?, ?)",
-                             (key, body_sha256, datetime.now(UTC).isoformat(timespec="seconds")))
-            row = self._db.execute("SELECT body_sha256 FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
-        return bool(row[0] == body_sha256)
+        self._db.execute("INSERT OR IGNORE INTO idempotency_keys VALUES (?, ?, ?)",
+                         (key, body_sha256, datetime.now(UTC).isoformat(timespec="seconds")))
+        row = self._db.execute("SELECT body_sha256 FROM idempotency_keys WHERE key = ?", (key,)).one()
+        return row is not None and row[0] == body_sha256
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
 
 class Accept(Protocol):

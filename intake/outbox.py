@@ -20,8 +20,6 @@ lease. On PostgreSQL the claim's inner SELECT takes `FOR UPDATE SKIP LOCKED`; th
 import asyncio
 import contextlib
 import json
-import sqlite3
-import threading
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -33,9 +31,9 @@ from typing import Any
 import structlog
 from pydantic import BaseModel, Field
 
+from intake.database import Database
 from intake.metrics import IntakeMetrics
 from observability.masking import mask_text
-from observability.private_files import private_file
 
 log = structlog.get_logger("intake.outbox")
 ERROR_CHARS = 1000
@@ -180,19 +178,17 @@ def describe(error: BaseException) -> str:
 
 
 class Outbox:
-    """The outbox table in intake's database (one SQLite connection, guarded by a lock; autocommit: each
-    statement is its own transaction)."""
+    """The outbox table in intake's database (autocommit: each statement is its own transaction). Replicas
+    sharing a PostgreSQL each run the delivery loop: a claim takes a message for one delivery (rows another
+    replica is claiming are skipped), so each message is tried by one replica at a time."""
 
-    def __init__(self, path: Path, policy: OutboxPolicy | None = None, metrics: IntakeMetrics | None = None,
-                 clock: Clock = utc_now) -> None:
-        private_file(path)  # 0600, its folder 0700 if new
+    def __init__(self, database: Database | Path, policy: OutboxPolicy | None = None,
+                 metrics: IntakeMetrics | None = None, clock: Clock = utc_now) -> None:
         self.policy = policy or OutboxPolicy()
         self.metrics = metrics
         self.clock = clock
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.executescript("""
+        self._db = Database.of(database)
+        self._db.create("""
                 CREATE TABLE IF NOT EXISTS outbox (
                     message_id TEXT PRIMARY KEY,
                     kind TEXT NOT NULL CHECK (kind IN ('start', 'correlate')),
@@ -211,45 +207,40 @@ class Outbox:
                     last_error TEXT,
                     claimed_by TEXT);
                 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
-            """)
+        """)
         if metrics is not None:
             metrics.watch_pending(lambda: self.count(Status.PENDING))
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
     # storing and reading
     def store(self, message: NewMessage) -> bool:
         """Keep the message for delivery; False (and nothing changes) when its id was stored before."""
         now = self.clock()
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO outbox (message_id, kind, message_name, business_key, correlation_key, "
-                "process_key, variables, created_at, expires_at, attempts, next_attempt_at, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending')",
-                (message.message_id, message.kind.value, message.name, message.business_key,
-                 message.correlation_key, message.process_key,
-                 json.dumps(dict(message.variables), ensure_ascii=False), iso(now),
-                 iso(now + self.policy.ttl(message.kind)), iso(now)),
-            )
-        return cursor.rowcount == 1
+        stored = self._db.execute(
+            "INSERT OR IGNORE INTO outbox (message_id, kind, message_name, business_key, correlation_key, "
+            "process_key, variables, created_at, expires_at, attempts, next_attempt_at, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending')",
+            (message.message_id, message.kind.value, message.name, message.business_key,
+             message.correlation_key, message.process_key,
+             json.dumps(dict(message.variables), ensure_ascii=False), iso(now),
+             iso(now + self.policy.ttl(message.kind)), iso(now)),
+        )
+        return stored.rowcount == 1
 
     def get(self, message_id: str) -> OutboxMessage | None:
-        with self._lock:
-            row = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE message_id = ?", (message_id,)).fetchone()
+        row = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE message_id = ?", (message_id,)).one()
         return message_of(row) if row else None
 
     def messages(self, status: Status, limit: int = 100) -> list[OutboxMessage]:
-        with self._lock:
-            rows = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE status = ? ORDER BY created_at LIMIT ?",
-                                    (status.value, limit)).fetchall()
+        rows = self._db.execute(f"SELECT {COLUMNS} FROM outbox WHERE status = ? ORDER BY created_at LIMIT ?",
+                                (status.value, limit)).rows
         return [message_of(row) for row in rows]
 
     def count(self, status: Status) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT count(*) FROM outbox WHERE status = ?", (status.value,)).fetchone()
-        return int(row[0])
+        row = self._db.execute("SELECT count(*) FROM outbox WHERE status = ?", (status.value,)).one()
+        return int(row[0]) if row else 0
 
     # claiming and recording outcomes
     def claim(self, limit: int, message_id: str | None = None) -> list[OutboxMessage]:
@@ -260,29 +251,28 @@ class Outbox:
         which = "AND message_id = ?" if message_id is not None else ""
         parameters: tuple[Any, ...] = (token, iso(now + self.policy.lease), iso(now))
         chosen: tuple[Any, ...] = (iso(now), *((message_id,) if message_id is not None else ()), limit)
-        with self._lock:
-            rows = self._db.execute(
-                f"UPDATE outbox SET claimed_by = ?, next_attempt_at = ?, attempts = attempts + 1 "
-                f"WHERE status = 'pending' AND next_attempt_at <= ? AND message_id IN ("
-                f"  SELECT message_id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? {which} "
-                f"  ORDER BY next_attempt_at LIMIT ?) "  # PostgreSQL: ... LIMIT ? FOR UPDATE SKIP LOCKED
-                f"RETURNING {COLUMNS}",
-                parameters + chosen,
-            ).fetchall()
+        skip_claimed = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgresql" else ""
+        rows = self._db.execute(
+            f"UPDATE outbox SET claimed_by = ?, next_attempt_at = ?, attempts = attempts + 1 "
+            f"WHERE status = 'pending' AND next_attempt_at <= ? AND message_id IN ("
+            f"  SELECT message_id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? {which} "
+            f"  ORDER BY next_attempt_at LIMIT ?{skip_claimed}) "
+            f"RETURNING {COLUMNS}",
+            parameters + chosen,
+        ).rows
         return [message_of(row) for row in rows]
 
     def _record(self, message: OutboxMessage, assignments: str, values: tuple[Any, ...]) -> bool:
         """Apply an outcome if this claim still holds the message (False: the lease ran out, someone else has it)."""
-        with self._lock:
-            cursor = self._db.execute(
-                f"UPDATE outbox SET {assignments}, claimed_by = NULL "
-                "WHERE message_id = ? AND claimed_by = ? AND status = 'pending'",
-                (*values, message.message_id, message.claimed_by),
-            )
-        if cursor.rowcount != 1:
+        updated = self._db.execute(
+            f"UPDATE outbox SET {assignments}, claimed_by = NULL "
+            "WHERE message_id = ? AND claimed_by = ? AND status = 'pending'",
+            (*values, message.message_id, message.claimed_by),
+        )
+        if updated.rowcount != 1:
             log.warning("outbox claim lapsed before the outcome was recorded", message_id=message.message_id,
                         message=message.name)
-        return cursor.rowcount == 1
+        return updated.rowcount == 1
 
     def mark_delivered(self, message: OutboxMessage) -> None:
         if self._record(message, "status = 'delivered', delivered_at = ?", (iso(self.clock()),)) and self.metrics:
@@ -300,12 +290,11 @@ class Outbox:
     def expire_overdue(self) -> list[OutboxMessage]:
         """Pending messages past their time to live (and not held by a delivery now) end as expired."""
         now = iso(self.clock())
-        with self._lock:
-            rows = self._db.execute(
-                "UPDATE outbox SET status = 'expired', claimed_by = NULL "
-                "WHERE status = 'pending' AND expires_at <= ? AND (claimed_by IS NULL OR next_attempt_at <= ?) "
-                f"RETURNING {COLUMNS}", (now, now),
-            ).fetchall()
+        rows = self._db.execute(
+            "UPDATE outbox SET status = 'expired', claimed_by = NULL "
+            "WHERE status = 'pending' AND expires_at <= ? AND (claimed_by IS NULL OR next_attempt_at <= ?) "
+            f"RETURNING {COLUMNS}", (now, now),
+        ).rows
         expired = [message_of(row) for row in rows]
         for message in expired:
             log.error("message expired undelivered", message_id=message.message_id, message=message.name,
@@ -322,12 +311,11 @@ class Outbox:
         message = self.get(message_id)
         if message is None or message.status not in (Status.EXPIRED, Status.FAILED):
             return None
-        with self._lock:
-            self._db.execute(
-                "UPDATE outbox SET status = 'pending', next_attempt_at = ?, expires_at = ?, claimed_by = NULL "
-                "WHERE message_id = ? AND status IN ('expired', 'failed')",
-                (iso(now), iso(now + self.policy.ttl(message.kind)), message_id),
-            )
+        self._db.execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, expires_at = ?, claimed_by = NULL "
+            "WHERE message_id = ? AND status IN ('expired', 'failed')",
+            (iso(now), iso(now + self.policy.ttl(message.kind)), message_id),
+        )
         return self.get(message_id)
 
     # delivering

@@ -1,56 +1,63 @@
 """What intake must remember: case numbers and where each stage was forwarded (accepted messages: outbox.py)."""
 
-import sqlite3
-import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from observability.private_files import private_file
+from intake.database import Database
 
 
 class Registry:
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(private_file(path), check_same_thread=False)  # 0600, its folder 0700 if new
-        self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.executescript("""
-                CREATE TABLE IF NOT EXISTS cases (
-                    number INTEGER PRIMARY KEY AUTOINCREMENT, case_number TEXT UNIQUE,
-                    request_id TEXT UNIQUE, service_code TEXT, created_at TEXT);
-                CREATE TABLE IF NOT EXISTS forwardings (
-                    case_number TEXT, stage INTEGER, agency TEXT, PRIMARY KEY (case_number, stage));
-            """)
+    """Case numbers: ESR-<year>-<number>, the number from the database's own counter (SQLite's AUTOINCREMENT,
+    PostgreSQL's sequence), so replicas sharing a PostgreSQL never hand out the same number; a number is skipped
+    only when the insert that took it failed."""
+
+    def __init__(self, database: Database | Path) -> None:
+        self._db = Database.of(database)
+        self._db.create("""
+            CREATE TABLE IF NOT EXISTS cases (
+                number INTEGER PRIMARY KEY AUTOINCREMENT, case_number TEXT UNIQUE,
+                request_id TEXT UNIQUE, service_code TEXT, created_at TEXT);
+            CREATE TABLE IF NOT EXISTS forwardings (
+                case_number TEXT, stage INTEGER, agency TEXT, PRIMARY KEY (case_number, stage));
+        """)
 
     def open_case(self, request_id: str, service_code: str, prefix: str = "ESR") -> tuple[str, bool]:
         """The case number for this portal request id, and whether it is new (a repeat returns the same)."""
-        with self._lock, self._db:
-            row = self._db.execute("SELECT case_number FROM cases WHERE request_id = ?", (request_id,)).fetchone()
-            if row:
-                return str(row[0]), False
-            cursor = self._db.execute(
-                "INSERT INTO cases (request_id, service_code, created_at) VALUES (?, ?, ?)",
-                (request_id, service_code, now()),
-            )
-            case_number = f"{prefix}-{datetime.now(UTC).year}-{cursor.lastrowid:06d}"
-            self._db.execute("UPDATE cases SET case_number = ? WHERE number = ?", (case_number, cursor.lastrowid))
-            return case_number, True
+        inserted = self._db.execute(
+            "INSERT OR IGNORE INTO cases (request_id, service_code, created_at) VALUES (?, ?, ?) RETURNING number",
+            (request_id, service_code, now()),
+        ).one()
+        if inserted is None:  # a repeat (here or at another replica): the number it was given
+            return self._case_of(request_id), False
+        number = int(inserted[0])
+        case_number = f"{prefix}-{datetime.now(UTC).year}-{number:06d}"
+        self._db.execute("UPDATE cases SET case_number = ? WHERE number = ?", (case_number, number))
+        return case_number, True
+
+    def _case_of(self, request_id: str) -> str:
+        """The case number of a request another call is numbering just now appears within moments."""
+        for _ in range(100):
+            row = self._db.execute("SELECT case_number FROM cases WHERE request_id = ?", (request_id,)).one()
+            if row and row[0]:
+                return str(row[0])
+            time.sleep(0.01)
+        raise RuntimeError(f"request {request_id!r} is stored without a case number")
 
     def register_walk_in(self, case_number: str, service_code: str) -> None:
         """A case numbered at a service centre (register-case): intake accepts its uploads and links too."""
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR IGNORE INTO cases (case_number, request_id, service_code, created_at) VALUES (?, ?, ?, ?)",
-                (case_number, f"walk-in:{case_number}", service_code, now()),
-            )
+        self._db.execute(
+            "INSERT OR IGNORE INTO cases (case_number, request_id, service_code, created_at) VALUES (?, ?, ?, ?)",
+            (case_number, f"walk-in:{case_number}", service_code, now()),
+        )
 
     def record_forwarding(self, case_number: str, stage: int, agency: str) -> None:
-        with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO forwardings VALUES (?, ?, ?)", (case_number, stage, agency))
+        self._db.execute("INSERT INTO forwardings VALUES (?, ?, ?) ON CONFLICT (case_number, stage) "
+                         "DO UPDATE SET agency = excluded.agency", (case_number, stage, agency))
 
     def forwarded_to(self, case_number: str, stage: int) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT agency FROM forwardings WHERE case_number = ? AND stage = ?",
-                                   (case_number, stage)).fetchone()
+        row = self._db.execute("SELECT agency FROM forwardings WHERE case_number = ? AND stage = ?",
+                               (case_number, stage)).one()
         return str(row[0]) if row else None
 
     def known(self, case_number: str) -> bool:
@@ -58,19 +65,16 @@ class Registry:
 
     def service_of(self, case_number: str) -> str | None:
         """The service code a case was opened for (complaints are opened for "complaint"), None if unknown."""
-        with self._lock:
-            row = self._db.execute("SELECT service_code FROM cases WHERE case_number = ?", (case_number,)).fetchone()
+        row = self._db.execute("SELECT service_code FROM cases WHERE case_number = ?", (case_number,)).one()
         return str(row[0]) if row else None
 
     def forwardings(self, case_number: str) -> list[dict[str, object]]:
-        with self._lock:
-            rows = self._db.execute("SELECT stage, agency FROM forwardings WHERE case_number = ? ORDER BY stage",
-                                    (case_number,)).fetchall()
+        rows = self._db.execute("SELECT stage, agency FROM forwardings WHERE case_number = ? ORDER BY stage",
+                                (case_number,)).rows
         return [{"stage": stage, "agency": agency} for stage, agency in rows]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
 
 def now() -> str:

@@ -51,6 +51,8 @@ class IntakeSettings(local_stack.ComponentSettings):
     engine_user: str = local_stack.INTAKE_ACCOUNT.user
     engine_password: SecretStr = local_stack.INTAKE_ACCOUNT.password
     database_path: Path = PROJECT_ROOT / ".cache" / "intake" / "intake.sqlite"  # cases, forwardings, outbox
+    # PostgreSQL instead (postgresql://user:password@host:port/database): replicas share their state there
+    database_url: SecretStr = SecretStr("")
     # every accepted message waits here until the engine takes it (TTLs, backoff: INTAKE_OUTBOX__BACKOFF_MAX=PT30S)
     outbox: OutboxPolicy = Field(default_factory=OutboxPolicy)
     catalog_dir: Path = PROJECT_ROOT / "catalog"

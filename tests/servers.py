@@ -2,15 +2,20 @@
 
 import asyncio
 import contextlib
+import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 
+from engine.errors import EngineError
+from engine.postgres import LocalPostgres, server_programs
 from intake.app import create_app
 from intake.outbox import OutboxPolicy
 from intake.settings import IntakeSettings
@@ -57,10 +62,12 @@ class AppServer:
 
 
 @contextlib.asynccontextmanager
-async def running_intake(port: int, engine_rest_url: str, catalog_dir: Path, folder: Path) -> AsyncIterator[AppServer]:
-    """Intake in this event loop, its database and uploads under `folder`."""
+async def running_intake(port: int, engine_rest_url: str, catalog_dir: Path, folder: Path,
+                         database_url: str = "") -> AsyncIterator[AppServer]:
+    """Intake in this event loop, its uploads (and its SQLite database, unless `database_url`) under `folder`."""
     settings = IntakeSettings(port=port, engine_rest_url=engine_rest_url, catalog_dir=catalog_dir,
-                              database_path=folder / "intake.sqlite", upload_dir=folder / "uploads",
+                              database_path=folder / "intake.sqlite", database_url=SecretStr(database_url),
+                              upload_dir=folder / "uploads",
                               outbox=OutboxPolicy(backoff_max=timedelta(seconds=2)))  # a missed wait is retried soon
     server = AppServer(create_app(settings), settings.host, settings.port)
     await server.start()
@@ -68,3 +75,20 @@ async def running_intake(port: int, engine_rest_url: str, catalog_dir: Path, fol
         yield server
     finally:
         await server.stop()
+
+
+@contextlib.contextmanager
+def private_postgresql() -> Iterator[LocalPostgres]:
+    """The launcher's own PostgreSQL (engine/postgres.py) in a temporary folder, on a free port."""
+    try:
+        server_programs()
+    except EngineError as missing:
+        pytest.skip(str(missing))
+    folder = reachable_temp_folder()
+    server = LocalPostgres(folder / "postgres", free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+        shutil.rmtree(folder, ignore_errors=True)

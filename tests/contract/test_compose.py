@@ -39,6 +39,8 @@ def test_two_engine_nodes_share_the_database_and_intake_and_workers_know_both() 
     urls = [f"http://{node}:8080/engine-rest" for node in nodes]
     assert services["workers"]["environment"]["WORKERS_ENGINE_REST_URL"].split(",") == urls
     assert services["intake"]["environment"]["INTAKE_ENGINE_REST_URL"].split(",") == urls
+    assert services["intake"]["environment"]["INTAKE_DATABASE_URL"].endswith("@postgres:5432/engine"), (
+        "intake's state in the shared PostgreSQL, so replicas may run")
 
 
 def test_every_runnable_component_has_a_service_with_a_health_check() -> None:

@@ -23,9 +23,10 @@ RESOURCES = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
 
 
 @contextlib.asynccontextmanager
-async def around(engine: RunningEngine, folder: Path) -> AsyncIterator[FaultSystem]:
+async def around(engine: RunningEngine, folder: Path, environment: dict[str, str] | None = None
+                 ) -> AsyncIterator[FaultSystem]:
     """Sandbox, intake and workers as processes around a running engine, with the test's admin client."""
-    processes = stack.start(engine, folder / "stack", QUICK)
+    processes = stack.start(engine, folder / "stack", QUICK | (environment or {}))
     try:
         password = engine.settings.admin_password.get_secret_value()
         async with EngineClient(",".join(engine.rest_urls), engine.settings.admin_user, password) as api:
@@ -64,7 +65,9 @@ async def cluster_system(tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
         nodes = cluster.nodes(settings)
         engine = RunningEngine("PostgreSQL, 2 nodes", nodes[0], tuple(n.rest_url for n in nodes),
                                tuple(r.pid or 0 for r in results))
-        async with around(engine, settings.run_dir.parent) as up:
+        server = cluster.local_postgres(settings)
+        assert server is not None
+        async with around(engine, settings.run_dir.parent, {"INTAKE_DATABASE_URL": server.uri()}) as up:
             yield up
     finally:
         cluster.down(settings)

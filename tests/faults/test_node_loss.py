@@ -1,5 +1,6 @@
 """Cluster mode: one of two engine nodes on PostgreSQL killed with SIGKILL while 200 service requests are in
-flight. Intake and the workers move to the other node; nothing is lost or done twice."""
+flight. Intake (its state in the same PostgreSQL) and the workers move to the other node; nothing is lost or
+done twice."""
 
 import asyncio
 from datetime import UTC, datetime

@@ -12,18 +12,17 @@ import stat
 import subprocess
 import sys
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from engine import launcher
-from engine.errors import EngineError
-from engine.postgres import USER, LocalPostgres, server_programs
+from engine.postgres import USER
 from engine.settings import PROJECT_ROOT, EngineSettings
 from engine_client import EngineClient
 from tests.history import History
-from tests.servers import free_port, reachable_temp_folder
+from tests.servers import free_port, private_postgresql
 
 pytestmark = pytest.mark.engine
 RESOURCES = (PROJECT_ROOT / "tests" / "resources",)  # AccessCheckProcess: one user task
@@ -104,23 +103,6 @@ async def test_an_h2_backup_taken_while_running_brings_a_waiting_instance_back_a
 
 
 # PostgreSQL
-
-
-@contextlib.contextmanager
-def private_postgresql() -> Iterator[LocalPostgres]:
-    """The launcher's own PostgreSQL (engine/postgres.py) in a temporary folder, on a free port."""
-    try:
-        server_programs()
-    except EngineError as missing:
-        pytest.skip(str(missing))
-    folder = reachable_temp_folder()
-    server = LocalPostgres(folder / "postgres", free_port())
-    try:
-        server.start()
-        yield server
-    finally:
-        server.remove()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def test_a_postgresql_backup_restored_over_the_running_engine_brings_a_waiting_instance_back(
