@@ -21,7 +21,7 @@ from engine.settings import EngineSettings
 from engine_client import EngineClient
 
 # what engine/process.py starts the JVM with, so that a variant changes only what it names
-LAUNCHER_JVM_OPTIONS = ("-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+LAUNCHER_JVM_OPTIONS = ("-Xms64m", "-XX:+UseSerialGC", "-Xss512k",
                         "-XX:MaxMetaspaceSize=192m")
 
 

@@ -55,7 +55,7 @@ RUNTIME_VARIANTS: dict[str, PythonRuntimeSettings] = {
 }
 ENGINE_VARIANTS: dict[str, Variant] = {
     "as shipped": Variant(),
-    "C2 JIT (no TieredStopAtLevel=1)": Variant("C2 JIT", jvm_options=("-XX:TieredStopAtLevel=4",)),
+    "C1 JIT only (TieredStopAtLevel=1, before)": Variant("C1 JIT only", jvm_options=("-XX:TieredStopAtLevel=1",)),
     "heap 768m": Variant("heap 768m", heap="768m"),
     "history level audit": Variant("history audit", environment={"OPERATON_BPM_HISTORYLEVEL": "audit"}),
     "pool 20": Variant("pool 20", environment={"ENGINE_DATASOURCE_POOL": "20"}),

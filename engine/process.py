@@ -44,7 +44,9 @@ def engine_environment(settings: EngineSettings) -> dict[str, str]:
 
 def start(settings: EngineSettings, java: JavaHome, jar: Path) -> int:
     private_tree(settings.run_dir)  # 0700, and what an earlier start left open (database, log) tightened
-    command = [str(java.java), f"-Xmx{settings.heap}", "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    # the full JIT (C2): bench.tune measured 164/242 tasks/s (ours/Java) against 116/156 with C1 only, and p95 at
+    # 50 starts/s 14 ms against 24, for about 100 MiB more resident memory
+    command = [str(java.java), f"-Xmx{settings.heap}", "-Xms64m", "-XX:+UseSerialGC",
                "-Xss512k", "-XX:MaxMetaspaceSize=192m", "-jar", str(jar)]
     env = {**os.environ, **engine_environment(settings)}
     with open(os.open(settings.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE), "ab") as log:

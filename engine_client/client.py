@@ -30,12 +30,19 @@ class MessageNotCorrelated(EngineError):
     """Nothing waits for this message (yet): the engine does not buffer it, the sender must retry."""
 
 
+def never_arrived(method: str, error: httpx.TransportError) -> bool:
+    """Safe to make on another node: the connection was never made, or the call only reads. A write whose
+    connection broke may have been done by the node that died (a start made twice is two instances)."""
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout) or method == "GET"
+
+
 class EngineClient:
     def __init__(self, rest_url: str, user: str, password: str, timeout_s: float = 15.0) -> None:
         """`rest_url` ends in /engine-rest, e.g. http://127.0.0.1:8080/engine-rest. Several, separated by commas,
-        are the nodes of one cluster: a call that cannot reach the current node is made on the next, which then
-        stays current (a call the lost node may have done is refused or found done by the next: every caller's
-        side of it is idempotent)."""
+        are the nodes of one cluster: a call that cannot reach the current node moves the client to the next, which
+        then stays current. The call itself is made there at once when it surely never arrived (no connection, or a
+        read); otherwise the transport error reaches the caller, whose retry is idempotent (intake looks a start up
+        by business key before it starts again; replies and completions are refused when already done)."""
         self.rest_urls = tuple(url.strip().rstrip("/") for url in rest_url.split(",") if url.strip())
         if not self.rest_urls:
             raise ValueError("no engine REST URL given")
@@ -73,12 +80,12 @@ class EngineClient:
             try:
                 return await self._http.request(method, self.rest_urls[node] + path, **kwargs)
             except httpx.TransportError as error:
-                if tried == len(self.rest_urls):
-                    raise
                 if self._current == node:  # not moved on already by a call failing beside this one
                     self._current = (node + 1) % len(self.rest_urls)
                 log.warning("engine.node_unreachable", node=self.rest_urls[node], next=self.rest_url,
                             error=type(error).__name__)
+                if tried == len(self.rest_urls) or not never_arrived(method, error):
+                    raise  # the caller's own retry decides (a start is looked up first, a reply is idempotent)
         raise AssertionError("unreachable")
 
     # deployments, definitions, instances

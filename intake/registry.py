@@ -1,6 +1,5 @@
 """What intake must remember: case numbers and where each stage was forwarded (accepted messages: outbox.py)."""
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,25 +23,26 @@ class Registry:
 
     def open_case(self, request_id: str, service_code: str, prefix: str = "ESR") -> tuple[str, bool]:
         """The case number for this portal request id, and whether it is new (a repeat returns the same)."""
+        created = now()
         inserted = self._db.execute(
             "INSERT OR IGNORE INTO cases (request_id, service_code, created_at) VALUES (?, ?, ?) RETURNING number",
-            (request_id, service_code, now()),
+            (request_id, service_code, created),
         ).one()
-        if inserted is None:  # a repeat (here or at another replica): the number it was given
-            return self._case_of(request_id), False
-        number = int(inserted[0])
-        case_number = f"{prefix}-{datetime.now(UTC).year}-{number:06d}"
-        self._db.execute("UPDATE cases SET case_number = ? WHERE number = ?", (case_number, number))
-        return case_number, True
+        if inserted is not None:
+            return self._number(prefix, int(inserted[0]), created), True
+        row = self._db.execute("SELECT number, case_number, created_at FROM cases WHERE request_id = ?",
+                               (request_id,)).one()
+        assert row is not None, "a row the insert conflicted with"
+        number, case_number, created_at = row
+        # a repeat; its number may still be being written (another replica), or was never (intake died between)
+        return str(case_number) if case_number else self._number(prefix, int(number), str(created_at)), False
 
-    def _case_of(self, request_id: str) -> str:
-        """The case number of a request another call is numbering just now appears within moments."""
-        for _ in range(100):
-            row = self._db.execute("SELECT case_number FROM cases WHERE request_id = ?", (request_id,)).one()
-            if row and row[0]:
-                return str(row[0])
-            time.sleep(0.01)
-        raise RuntimeError(f"request {request_id!r} is stored without a case number")
+    def _number(self, prefix: str, number: int, created_at: str) -> str:
+        """The case number follows from the row's counter and year alone, so whoever writes it writes the same."""
+        case_number = f"{prefix}-{created_at[:4]}-{number:06d}"
+        self._db.execute("UPDATE cases SET case_number = ? WHERE number = ? AND case_number IS NULL",
+                         (case_number, number))
+        return case_number
 
     def register_walk_in(self, case_number: str, service_code: str) -> None:
         """A case numbered at a service centre (register-case): intake accepts its uploads and links too."""
