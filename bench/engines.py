@@ -9,7 +9,6 @@ engine's. `existing` wraps an engine started elsewhere (the test session's).
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Protocol
 
 from bench.ports import free_port
 from engine import cluster, launcher, process
+from engine.postgres import LocalPostgres, reachable_temp_folder
 from engine.settings import EngineSettings
 from engine_client import EngineClient
 
@@ -139,20 +139,26 @@ class ExistingEngine:
 
 class PostgresCluster:
     """`--mode postgres-2`: two nodes on the project's own PostgreSQL, as `ENGINE_DATABASE=postgres
-    ENGINE_NODES=2 python -m engine up` starts them; every suite talks to both (a client at each node)."""
+    ENGINE_NODES=2 python -m engine up` starts them; every suite talks to both (a client at each node). The fault
+    suite starts it with the project's models (`resource_dirs`)."""
 
-    def __init__(self, folder: Path, port: int, variant: Variant | None = None) -> None:
+    def __init__(self, folder: Path, port: int, variant: Variant | None = None, *,
+                 resource_dirs: tuple[Path, ...] = ()) -> None:
         if variant is not None and not variant.is_default:
             raise ValueError("engine variants are measured on H2, one node")
-        # PostgreSQL runs as its own account when we are root: its folder must be reachable by it
-        self.shared = Path(tempfile.mkdtemp(prefix="esra-bench-pg-"))
-        self.shared.chmod(0o755)
+        self.shared = reachable_temp_folder("esra-cluster-")
         self.settings = EngineSettings(database="postgres", nodes=2, run_dir=folder, port=port,
                                        postgres_port=free_port(), postgres_dir=self.shared / "postgres",
-                                       resource_dirs=())
+                                       resource_dirs=resource_dirs)
+
+    @property
+    def server(self) -> LocalPostgres:
+        server = cluster.local_postgres(self.settings)
+        assert server is not None, "the cluster's own PostgreSQL"
+        return server
 
     async def start(self) -> RunningEngine:
-        results = await cluster.up(self.settings, deploy=False)
+        results = await cluster.up(self.settings, deploy=bool(self.settings.resource_dirs))
         nodes = cluster.nodes(self.settings)
         return RunningEngine("PostgreSQL, 2 nodes", nodes[0], tuple(n.rest_url for n in nodes),
                              tuple(r.pid or 0 for r in results))

@@ -8,6 +8,7 @@ import pwd
 import secrets
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,14 @@ from observability.private_files import FILE_MODE
 
 DATABASE, INTAKE_DATABASE, USER = "engine", "intake", "esra"  # the engine's tables, intake's (its replicas')
 SERVER_ACCOUNT = "postgres"
+
+
+def reachable_temp_folder(prefix: str = "esra-pg-") -> Path:
+    """A temporary folder other accounts may pass through, for a server's data: as root, PostgreSQL runs as its own
+    account, and most temporary folders (pytest's, the benchmark's) are closed to it. The caller removes it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    return folder
 
 
 def server_programs() -> Path:

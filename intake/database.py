@@ -59,13 +59,9 @@ class Database:
         return cls("postgresql", lambda: psycopg.connect(url, autocommit=True, connect_timeout=10))
 
     @classmethod
-    def of(cls, location: "Database | Path | str") -> "Database":
-        """A store's database: given, a SQLite file's path, or a PostgreSQL URL."""
-        if isinstance(location, Database):
-            return location
-        if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
-            return cls.postgresql(location)
-        return cls.sqlite(Path(location))
+    def of(cls, location: "Database | Path") -> "Database":
+        """A store's database: the one given, or a SQLite file of its own."""
+        return location if isinstance(location, Database) else cls.sqlite(location)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Result:
         with self._lock:

@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import shutil
 import socket
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,18 +14,10 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from engine.errors import EngineError
-from engine.postgres import LocalPostgres, server_programs
+from engine.postgres import LocalPostgres, reachable_temp_folder, server_programs
 from intake.app import create_app
 from intake.outbox import OutboxPolicy
 from intake.settings import IntakeSettings
-
-
-def reachable_temp_folder() -> Path:
-    """A temporary folder other accounts may pass through: PostgreSQL's server runs as its own account when we
-    are root, and pytest's temporary folders are closed to it. The caller removes it."""
-    folder = Path(tempfile.mkdtemp(prefix="esra-pg-"))
-    folder.chmod(0o755)
-    return folder
 
 
 def free_port() -> int:

@@ -161,9 +161,9 @@ def test_schema_check_rejects_broken_templates(tmp_path: Path, run_modeling_tool
     templates = load_templates()
     templates[0]["properties"][2]["type"] = "Text"  # camunda:property takes String, Hidden or Dropdown
     templates[1]["properties"][2]["lable"] = "typo"  # the schema allows unknown keys; the check does not
-    templates[2]["properties"][0]["binding"] = {"type": "zeebe:taskDefinition", "property": "type"}
+    templates[2]["properties"][0]["binding"] = {"type": "flowable:taskListener", "property": "type"}  # not C7
     del templates[3]["name"]
-    templates[4]["$schema"] = "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json"
+    templates[4]["$schema"] = "https://example.org/another-engines-element-templates/schema.json"
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(templates), encoding="utf-8")
 
@@ -173,7 +173,8 @@ def test_schema_check_rejects_broken_templates(tmp_path: Path, run_modeling_tool
                      "allowed values (String, Hidden, Dropdown)",
                      '[1] esra.task.confirm-dossier-complete properties[2] (Оролдлогын тоо · Retries): unknown key '
                      '"lable"',
-                     "[2] esra.task.deliver-result properties[0]: binding zeebe:taskDefinition is Camunda 8's",
+                     "[2] esra.task.deliver-result properties[0]: binding flowable:taskListener is not a Camunda 7 "
+                     "binding type",
                      "[3] esra.task.fetch-registry-document: schema: / must have required property 'name'",
                      "[4] esra.task.forward-complaint: $schema is"):
         assert expected in result.stdout, result.stdout

@@ -3,21 +3,20 @@ disturb the other tests. `system`: one engine on H2. `cluster_system`: two nodes
 PostgreSQL (skipped where its server programs are not installed)."""
 
 import contextlib
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bench import stack
-from bench.engines import RunningEngine
-from engine import cluster, launcher
+from bench.engines import PostgresCluster, RunningEngine
+from engine import launcher
 from engine.errors import EngineError
 from engine.postgres import server_programs
 from engine.settings import PROJECT_ROOT, EngineSettings
 from engine_client import EngineClient
 from tests.faults.system import QUICK, FaultSystem
-from tests.servers import free_port, reachable_temp_folder
+from tests.servers import free_port
 
 RESOURCES = (PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms")
 
@@ -56,22 +55,14 @@ async def cluster_system(tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
         server_programs()
     except EngineError as missing:
         pytest.skip(str(missing))
-    shared = reachable_temp_folder()
-    settings = EngineSettings(database="postgres", nodes=2, run_dir=tmp_path_factory.mktemp("cluster") / "engine",
-                              port=free_port(), postgres_port=free_port(), postgres_dir=shared / "postgres",
-                              resource_dirs=RESOURCES)
+    folder = tmp_path_factory.mktemp("cluster")
+    mode = PostgresCluster(folder / "engine", free_port(), resource_dirs=RESOURCES)
     try:
-        results = await cluster.up(settings)
-        nodes = cluster.nodes(settings)
-        engine = RunningEngine("PostgreSQL, 2 nodes", nodes[0], tuple(n.rest_url for n in nodes),
-                               tuple(r.pid or 0 for r in results))
-        server = cluster.local_postgres(settings)
-        assert server is not None
-        async with around(engine, settings.run_dir.parent, {"INTAKE_DATABASE_URL": server.uri()}) as up:
+        engine = await mode.start()
+        async with around(engine, folder, {"INTAKE_DATABASE_URL": mode.server.uri()}) as up:
             yield up
     finally:
-        cluster.down(settings)
-        shutil.rmtree(shared, ignore_errors=True)
+        mode.stop()
 
 
 @pytest.fixture

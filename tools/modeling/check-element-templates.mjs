@@ -3,7 +3,7 @@
 // (@camunda/element-templates-json-schema, pinned in package.json) with ajv. The schema allows unknown
 // keys, so a misspelt one ("lable") would pass silently: this check also refuses keys the schema does not
 // define, at every level (template, group, property, constraints, binding). And the templates must be for
-// Camunda 7 only: the Camunda 7 `$schema`, no `zeebe:` binding, unique ids and names.
+// Camunda 7 only: the Camunda 7 `$schema`, only Camunda 7 binding types, unique ids and names.
 //
 // Usage: node tools/modeling/check-element-templates.mjs FILE...
 // Exit code: 0 = all files OK, 1 = any problem, 2 = usage error.
@@ -32,6 +32,7 @@ const validate = new Ajv({ allErrors: true, strict: false })
 const templateDefinition = schema.definitions.template;
 const propertyItems = schema.definitions.properties.allOf[0].items.properties;
 const bindingProperties = schema.definitions.properties.allOf[1].items.properties.binding.properties;
+const BINDING_TYPES = new Set(bindingProperties.type.enum); // Camunda 7's: property, camunda:property, ...
 const KNOWN = {
   template: new Set([
     ...Object.keys(templateDefinition.allOf[0].properties),
@@ -68,7 +69,7 @@ function conventionProblems(template, where) {
     for (const choice of property?.choices ?? []) problems.push(...unknownKeys(choice, 'choice', `${at} choice`));
     problems.push(...unknownKeys(property?.binding, 'binding', `${at} binding`));
     const type = property?.binding?.type ?? '';
-    if (type.startsWith('zeebe:')) problems.push(`${at}: binding ${type} is Camunda 8's, not Camunda 7's`);
+    if (!BINDING_TYPES.has(type)) problems.push(`${at}: binding ${type} is not a Camunda 7 binding type`);
   }
   return problems;
 }
