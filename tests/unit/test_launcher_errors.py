@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import build, java, launcher
+from engine import build, cluster, java, launcher
 from engine.errors import EngineError
 from engine.settings import EngineSettings
 from engine.version import operaton_version
@@ -110,3 +110,16 @@ def test_a_default_password_outside_development_stops_the_start(field: str) -> N
 
 def test_operaton_is_pinned_in_the_application_pom() -> None:
     assert operaton_version() == "1.0.3"
+
+
+def test_several_nodes_on_h2_are_refused_with_what_to_set() -> None:
+    with pytest.raises(ValueError, match="several engine nodes share one database: set ENGINE_DATABASE=postgres"):
+        EngineSettings(nodes=2)
+
+
+def test_cluster_nodes_take_the_next_ports_their_own_folders_and_one_database(tmp_path: Path) -> None:
+    settings = EngineSettings(database="postgres", nodes=2, port=18900, run_dir=tmp_path / "engine",
+                              postgres_dir=tmp_path / "postgres", postgres_port=18999)
+    nodes = cluster.nodes(settings)
+    assert [(n.port, n.run_dir.name) for n in nodes] == [(18900, "node-1"), (18901, "node-2")]
+    assert {n.jdbc_url for n in nodes} == {"jdbc:postgresql://127.0.0.1:18999/engine"}
